@@ -1,0 +1,80 @@
+import { isStorageError, type Storage } from "../storage/interface.js";
+
+/**
+ * AWS-side resources kept as JSON under `/aws/<account>/<region>/<service>/<kind>/<id>` in the
+ * same store as the clusters (DESIGN.md rule 1). Updates are compare-and-swap with retry.
+ */
+export interface Scope {
+  accountId: string;
+  region: string;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export class RecordStore<T> {
+  constructor(
+    private readonly storage: Storage,
+    private readonly service: string,
+    private readonly kind: string,
+  ) {}
+
+  prefix(scope: Scope): string {
+    return `/aws/${scope.accountId}/${scope.region}/${this.service}/${this.kind}/`;
+  }
+
+  async get(scope: Scope, id: string): Promise<T | undefined> {
+    const kv = await this.storage.get(this.prefix(scope) + id);
+    return kv ? (JSON.parse(decoder.decode(kv.value)) as T) : undefined;
+  }
+
+  /** Every record in the scope, in id order. */
+  async list(scope: Scope): Promise<T[]> {
+    const items: T[] = [];
+    let startAfter: string | undefined;
+    let revision: number | undefined;
+    for (;;) {
+      const page = await this.storage.list(this.prefix(scope), { limit: 500, startAfter, revision });
+      for (const kv of page.items) items.push(JSON.parse(decoder.decode(kv.value)) as T);
+      if (!page.more) return items;
+      revision = page.revision;
+      startAfter = page.items[page.items.length - 1]?.key;
+    }
+  }
+
+  /** false when a record with that id exists already. */
+  async create(scope: Scope, id: string, value: T): Promise<boolean> {
+    try {
+      await this.storage.create(this.prefix(scope) + id, encoder.encode(JSON.stringify(value)));
+      return true;
+    } catch (error) {
+      if (isStorageError(error, "KeyExists")) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Applies `mutate` to the current record until the write wins. `mutate` may throw to abort
+   * (nothing is written) and returns undefined to delete the record. Returns the final value.
+   */
+  async update(scope: Scope, id: string, mutate: (current: T) => T | undefined): Promise<T | undefined> {
+    const key = this.prefix(scope) + id;
+    for (;;) {
+      const kv = await this.storage.get(key);
+      if (!kv) return undefined;
+      const next = mutate(JSON.parse(decoder.decode(kv.value)) as T);
+      try {
+        if (next === undefined) await this.storage.delete(key, kv.modRevision);
+        else await this.storage.update(key, encoder.encode(JSON.stringify(next)), kv.modRevision);
+        return next;
+      } catch (error) {
+        if (isStorageError(error, "Conflict") || isStorageError(error, "KeyNotFound")) continue;
+        throw error;
+      }
+    }
+  }
+
+  async delete(scope: Scope, id: string): Promise<void> {
+    await this.update(scope, id, () => undefined);
+  }
+}
