@@ -77,7 +77,7 @@ interface ParsedAuth {
   shortDate: string;
   region: string;
   service: string;
-  /** Exactly as the client listed them; the canonical request uses this order. */
+  /** In the order the client listed them (lower-cased); the canonical request keeps that order. */
   signedHeaders: string[];
   signature: string;
   longDate: string;
@@ -102,7 +102,8 @@ export function verifySigV4(
   options: SigV4Options = {},
 ): SigV4Result {
   const query = parseRawQuery(req.rawQuery);
-  const authorization = headerValue(req.headers, "authorization");
+  const authorizationHeader = headerValue(req.headers, "authorization");
+  const authorization = authorizationHeader?.trim() ? authorizationHeader : undefined;
   const presigned = query.some((p) => QUERY_AUTH_PARAMS.includes(p.name));
 
   if (authorization === undefined && !presigned) return fail("MissingAuthentication", "Missing Authentication Token");

@@ -29,6 +29,12 @@ export interface Strategy {
   /** Return causes that make the object invalid (422). Must not mutate. */
   validate?(obj: StoredObject): FieldCause[];
   validateUpdate?(obj: StoredObject, old: StoredObject): FieldCause[];
+  /** Grace period in seconds for a delete (0 = remove now); `requested` is the client's. */
+  gracefulDelete?(obj: StoredObject, requested?: number): number;
+  /** Called on the copy that gets a deletionTimestamp (namespaces turn Terminating here). */
+  beginDelete?(obj: StoredObject): void;
+  /** True while work other than metadata.finalizers must finish before removal (namespaces: spec.finalizers). */
+  blocksDeletion?(obj: StoredObject): boolean;
 }
 
 /**

@@ -72,7 +72,13 @@ export class ClusterReconciler {
     if (record.status === "FAILED") return;
 
     const started = await this.host.start(record);
-    if (record.status === "ACTIVE") return;
+    if (record.status === "ACTIVE") {
+      // After a restart the old port may be taken; the endpoint follows the server.
+      if (started.port !== record.endpointPort) {
+        await this.clusters.update(scope, name, (current) => ({ ...current, endpointPort: started.port }));
+      }
+      return;
+    }
     const readyAt = Date.parse(record.createdAt) + scaled(EKS_DURATIONS.createMs, this.timeScale);
     await this.waitUntil(readyAt);
     await this.clusters.update(scope, name, (current) =>

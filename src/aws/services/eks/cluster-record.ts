@@ -26,7 +26,7 @@ export interface ClusterRecord {
     publicAccessCidrs: string[];
   };
   kubernetesNetworkConfig: { serviceIpv4Cidr: string; ipFamily: "ipv4" };
-  accessConfig: { bootstrapClusterCreatorAdminPermissions: boolean; authenticationMode: string };
+  accessConfig: { bootstrapClusterCreatorAdminPermissions: boolean; authenticationMode: "API" | "API_AND_CONFIG_MAP" | "CONFIG_MAP" };
   bootstrapSelfManagedAddons: boolean;
   deletionProtection: boolean;
   tags: Record<string, string>;

@@ -1,0 +1,139 @@
+import type { Server } from "node:https";
+import type { AddressInfo } from "node:net";
+import type { Clock } from "../shared/clock.js";
+import type { Logger } from "../shared/logger.js";
+import type { Storage } from "../storage/interface.js";
+import type { CredentialStore } from "../aws/gateway/credentials.js";
+import type { ClusterRecord } from "../aws/services/eks/cluster-record.js";
+import { findVersion } from "../aws/services/eks/versions.js";
+import { CORE_V1 } from "../kube/api/core-v1.js";
+import { withCoreLifecycle } from "../kube/api/core-lifecycle.js";
+import type { UserInfo } from "../kube/api/types.js";
+import { ApiHandler } from "../kube/apiserver/api-handler.js";
+import { eksAuthenticator } from "../kube/apiserver/auth/authenticator.js";
+import { mastersOnlyAuthorizer, SYSTEM_MASTERS } from "../kube/apiserver/auth/authorizer.js";
+import { createApiHttpServer } from "../kube/apiserver/http-server.js";
+import { StatusError } from "../kube/apiserver/status.js";
+import { InProcessClient } from "../kube/client/in-process-client.js";
+import { NamespaceController } from "../kube/controllers/namespace/namespace-controller.js";
+import { createClusterPki, type ClusterPki, type RsaKeyPool } from "./pki.js";
+
+/** The namespaces every cluster has from the start. */
+export const SYSTEM_NAMESPACES = ["default", "kube-node-lease", "kube-public", "kube-system"];
+
+/** Built-in components act as these users (kube-apiserver's loopback client; kube-controller-manager). */
+const APISERVER_USER: UserInfo = { username: "system:apiserver", groups: [SYSTEM_MASTERS, "system:authenticated"] };
+const CONTROLLER_MANAGER_USER: UserInfo = { username: "system:kube-controller-manager", groups: [SYSTEM_MASTERS, "system:authenticated"] };
+
+export interface ControlPlaneDeps {
+  storage: Storage;
+  clock: Clock;
+  logger: Logger;
+  credentials: CredentialStore;
+  /** Hosts an EKS token's presigned URL may name (the local gateway and STS's real names). */
+  tokenHosts: (host: string) => boolean;
+  keys: RsaKeyPool;
+}
+
+export const clusterStorageRoot = (clusterId: string): string => `/k8s/${clusterId}`;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * One cluster's control plane: its CA and serving certificate (kept in storage), the API server
+ * on its own loopback HTTPS port, and the built-in controllers, which reach the API server
+ * through the in-process client.
+ */
+export class ControlPlane {
+  private constructor(
+    private readonly server: Server,
+    private readonly controllers: { stop(): void }[],
+    readonly port: number,
+    readonly caCertificatePem: string,
+  ) {}
+
+  static async start(deps: ControlPlaneDeps, record: ClusterRecord): Promise<ControlPlane> {
+    const root = clusterStorageRoot(record.id);
+    const pki = await loadOrCreatePki(deps, root);
+    const facts = findVersion(record.version);
+    const [major = "1", minor = "0"] = record.version.split(".");
+    let port = 0;
+    const handler = new ApiHandler({
+      storage: deps.storage,
+      registryRoot: `${root}/registry`,
+      descriptors: withCoreLifecycle(CORE_V1),
+      clock: deps.clock,
+      authorizer: mastersOnlyAuthorizer,
+      version: { major, minor, gitVersion: `v${facts?.patch ?? `${record.version}.0`}-eks-0000000` },
+      serverAddress: () => `127.0.0.1:${port}`,
+    });
+
+    const apiserver = new InProcessClient(handler, APISERVER_USER);
+    for (const name of SYSTEM_NAMESPACES) {
+      try {
+        await apiserver.create({ version: "v1", plural: "namespaces" }, { metadata: { name } });
+      } catch (error) {
+        if (!(error instanceof StatusError && error.code === 409)) throw error;
+      }
+    }
+
+    const namespaced = withCoreLifecycle(CORE_V1).filter((d) => d.namespaced);
+    const namespaceController = new NamespaceController(new InProcessClient(handler, CONTROLLER_MANAGER_USER), namespaced, deps.clock, deps.logger);
+    namespaceController.start();
+
+    const server = createApiHttpServer({
+      key: pki.servingKey,
+      cert: pki.servingCertificate,
+      handler,
+      logger: deps.logger,
+      authenticate: eksAuthenticator({
+        clusterName: record.name,
+        credentials: deps.credentials,
+        clock: deps.clock,
+        allowedHosts: deps.tokenHosts,
+        creator: record.creator,
+        bootstrapClusterCreatorAdminPermissions: record.accessConfig.bootstrapClusterCreatorAdminPermissions,
+        authenticationMode: record.accessConfig.authenticationMode,
+      }),
+    });
+    port = await listen(server, record.endpointPort);
+    deps.logger.info("cluster API server serving", { cluster: record.name, port });
+    return new ControlPlane(server, [namespaceController], port, pki.caCertificate);
+  }
+
+  async stop(): Promise<void> {
+    this.controllers.forEach((c) => c.stop());
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+async function loadOrCreatePki(deps: ControlPlaneDeps, root: string): Promise<ClusterPki> {
+  const key = `${root}/pki`;
+  const existing = await deps.storage.get(key);
+  if (existing) return JSON.parse(decoder.decode(existing.value)) as ClusterPki;
+  const pki = await createClusterPki(deps.clock.now(), deps.keys);
+  try {
+    await deps.storage.create(key, encoder.encode(JSON.stringify(pki)));
+    return pki;
+  } catch {
+    const raced = await deps.storage.get(key);
+    if (!raced) throw new Error(`cannot store the cluster PKI at ${key}`);
+    return JSON.parse(decoder.decode(raced.value)) as ClusterPki;
+  }
+}
+
+/** Listens on the wanted port (to keep a stored endpoint after a restart), else on a free one. */
+function listen(server: Server, wanted?: number): Promise<number> {
+  const attempt = (port: number) =>
+    new Promise<number>((resolve, reject) => {
+      const onError = (error: Error) => reject(error);
+      server.once("error", onError);
+      server.listen(port, "127.0.0.1", () => {
+        server.off("error", onError);
+        resolve((server.address() as AddressInfo).port);
+      });
+    });
+  return wanted ? attempt(wanted).catch(() => attempt(0)) : attempt(0);
+}

@@ -1,0 +1,200 @@
+import type { FieldCause, ResourceDescriptor, Strategy } from "./descriptor.js";
+import type { StoredObject } from "./types.js";
+import { validateDnsLabel } from "./names.js";
+
+type Json = Record<string, unknown>;
+const obj = (v: unknown): Json => (v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : {});
+const list = (v: unknown): Json[] => (Array.isArray(v) ? (v as Json[]) : []);
+
+/** Upstream pulls `:latest` (or untagged) images every time and others if not present. */
+const defaultPullPolicy = (image: unknown): string => {
+  const ref = String(image ?? "").split("@")[0] ?? "";
+  const tag = ref.includes(":") && !ref.slice(ref.lastIndexOf(":")).includes("/") ? ref.slice(ref.lastIndexOf(":") + 1) : "";
+  return !tag || tag === "latest" ? "Always" : "IfNotPresent";
+};
+
+/** QoS class from requests and limits (Guaranteed, Burstable, BestEffort), as the pod status shows. */
+function qosClass(containers: Json[]): string {
+  let any = false;
+  let guaranteed = containers.length > 0;
+  for (const c of containers) {
+    const resources = obj(c.resources);
+    const requests = obj(resources.requests);
+    const limits = obj(resources.limits);
+    if (Object.keys(requests).length || Object.keys(limits).length) any = true;
+    for (const r of ["cpu", "memory"]) {
+      if (limits[r] === undefined || (requests[r] !== undefined && requests[r] !== limits[r])) guaranteed = false;
+    }
+  }
+  if (!any) return "BestEffort";
+  return guaranteed ? "Guaranteed" : "Burstable";
+}
+
+function defaultContainers(containers: Json[]): void {
+  for (const c of containers) {
+    c.terminationMessagePath ??= "/dev/termination-log";
+    c.terminationMessagePolicy ??= "File";
+    c.imagePullPolicy ??= defaultPullPolicy(c.image);
+    c.resources ??= {};
+    for (const port of list(c.ports)) port.protocol ??= "TCP";
+  }
+}
+
+function validateContainers(containers: unknown, field: string, required: boolean): FieldCause[] {
+  const causes: FieldCause[] = [];
+  const items = list(containers);
+  if (required && items.length === 0) causes.push({ field, reason: "FieldValueRequired", message: "Required value" });
+  const names = new Set<string>();
+  items.forEach((c, i) => {
+    const at = `${field}[${i}]`;
+    if (!c.name) causes.push({ field: `${at}.name`, reason: "FieldValueRequired", message: "Required value" });
+    else {
+      causes.push(...validateDnsLabel(String(c.name), `${at}.name`));
+      if (names.has(String(c.name))) causes.push({ field: `${at}.name`, reason: "FieldValueDuplicate", message: `Duplicate value: "${String(c.name)}"` });
+      names.add(String(c.name));
+    }
+    if (!c.image) causes.push({ field: `${at}.image`, reason: "FieldValueRequired", message: "Required value" });
+  });
+  return causes;
+}
+
+const pods: Strategy = {
+  prepareForCreate(pod) {
+    const spec = obj(pod.spec);
+    pod.spec = spec;
+    spec.restartPolicy ??= "Always";
+    spec.terminationGracePeriodSeconds ??= 30;
+    spec.dnsPolicy ??= "ClusterFirst";
+    spec.schedulerName ??= "default-scheduler";
+    spec.securityContext ??= {};
+    spec.enableServiceLinks ??= true;
+    spec.priority ??= 0;
+    spec.preemptionPolicy ??= "PreemptLowerPriority";
+    defaultContainers(list(spec.containers));
+    defaultContainers(list(spec.initContainers));
+    pod.status = { phase: "Pending", qosClass: qosClass(list(spec.containers)) };
+  },
+  prepareForUpdate(pod, old) {
+    // Most of a pod's spec is immutable; images and a few fields may change (validated upstream).
+    const spec = obj(pod.spec);
+    defaultContainers(list(spec.containers));
+    defaultContainers(list(spec.initContainers));
+    if (!pod.status) pod.status = old.status;
+  },
+  validate(pod) {
+    const spec = obj(pod.spec);
+    const causes = [
+      ...validateContainers(spec.containers, "spec.containers", true),
+      ...validateContainers(spec.initContainers, "spec.initContainers", false),
+    ];
+    const policy = spec.restartPolicy;
+    if (!["Always", "OnFailure", "Never"].includes(String(policy))) {
+      causes.push({ field: "spec.restartPolicy", reason: "FieldValueNotSupported", message: `Unsupported value: "${String(policy)}": supported values: "Always", "OnFailure", "Never"` });
+    }
+    return causes;
+  },
+  validateUpdate(pod, old) {
+    const nodeBefore = obj(old.spec).nodeName;
+    const nodeNow = obj(pod.spec).nodeName;
+    if (nodeBefore && nodeBefore !== nodeNow) {
+      return [{ field: "spec.nodeName", reason: "FieldValueForbidden", message: "Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)" }];
+    }
+    return [];
+  },
+  /** Unscheduled and finished pods go at once; running ones wait for their kubelet. */
+  gracefulDelete(pod, requested) {
+    const spec = obj(pod.spec);
+    const phase = obj(pod.status).phase;
+    if (!spec.nodeName || phase === "Succeeded" || phase === "Failed") return 0;
+    return requested ?? Number(spec.terminationGracePeriodSeconds ?? 30);
+  },
+};
+
+const namespaces: Strategy = {
+  prepareForCreate(ns) {
+    ns.spec = { finalizers: ["kubernetes"] };
+    ns.status = { phase: "Active" };
+    ns.metadata.labels = { ...ns.metadata.labels, "kubernetes.io/metadata.name": ns.metadata.name ?? "" };
+  },
+  prepareForUpdate(ns, old) {
+    ns.spec = old.spec;
+    ns.metadata.labels = { ...ns.metadata.labels, "kubernetes.io/metadata.name": ns.metadata.name ?? "" };
+  },
+  beginDelete(ns) {
+    ns.status = { ...obj(ns.status), phase: "Terminating" };
+  },
+  blocksDeletion: (ns) => list(obj(ns.spec).finalizers).length > 0,
+};
+
+/** stringData is write-only: it is folded into data (base64), as the API server does. */
+function foldStringData(secret: StoredObject): void {
+  const stringData = obj(secret.stringData);
+  if (Object.keys(stringData).length > 0) {
+    const data = obj(secret.data);
+    for (const [k, v] of Object.entries(stringData)) data[k] = Buffer.from(String(v)).toString("base64");
+    secret.data = data;
+  }
+  delete secret.stringData;
+}
+
+const secrets: Strategy = {
+  prepareForCreate(secret) {
+    secret.type ??= "Opaque";
+    foldStringData(secret);
+  },
+  prepareForUpdate(secret, old) {
+    secret.type ??= old.type;
+    foldStringData(secret);
+  },
+  validateUpdate(secret, old) {
+    const causes: FieldCause[] = [];
+    if (secret.type !== old.type) causes.push({ field: "type", reason: "FieldValueInvalid", message: `Invalid value: "${String(secret.type)}": field is immutable` });
+    if (old.immutable === true && JSON.stringify(secret.data) !== JSON.stringify(old.data)) {
+      causes.push({ field: "data", reason: "FieldValueForbidden", message: "Forbidden: field is immutable when `immutable` is set" });
+    }
+    return causes;
+  },
+};
+
+const configmaps: Strategy = {
+  validateUpdate(cm, old) {
+    if (old.immutable === true && (JSON.stringify(cm.data) !== JSON.stringify(old.data) || JSON.stringify(cm.binaryData) !== JSON.stringify(old.binaryData))) {
+      return [{ field: "data", reason: "FieldValueForbidden", message: "Forbidden: field is immutable when `immutable` is set" }];
+    }
+    return [];
+  },
+};
+
+const services: Strategy = {
+  prepareForCreate(svc) {
+    const spec = obj(svc.spec);
+    svc.spec = spec;
+    spec.type ??= "ClusterIP";
+    spec.sessionAffinity ??= "None";
+    for (const port of list(spec.ports)) {
+      port.protocol ??= "TCP";
+      port.targetPort ??= port.port;
+    }
+    svc.status = { loadBalancer: {} };
+  },
+};
+
+const lifecycle: Record<string, Strategy> = { pods, namespaces, secrets, configmaps, services };
+
+/**
+ * Attaches the lifecycle rules of core kinds (defaults, graceful deletion, namespace
+ * termination) to their descriptors, keeping any validation the descriptors already carry.
+ */
+export function withCoreLifecycle(descriptors: ResourceDescriptor[]): ResourceDescriptor[] {
+  return descriptors.map((d) => {
+    const extra = d.group === "" ? lifecycle[d.plural] : undefined;
+    if (!extra) return d;
+    const base = d.strategy;
+    const merged: Strategy = { ...base, ...extra };
+    if (base.validate && extra.validate) merged.validate = (o) => [...(base.validate?.(o) ?? []), ...(extra.validate?.(o) ?? [])];
+    if (base.validateUpdate && extra.validateUpdate) {
+      merged.validateUpdate = (o, old) => [...(base.validateUpdate?.(o, old) ?? []), ...(extra.validateUpdate?.(o, old) ?? [])];
+    }
+    return { ...d, strategy: merged };
+  });
+}

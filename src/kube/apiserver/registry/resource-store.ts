@@ -1,0 +1,411 @@
+import { randomUUID } from "node:crypto";
+import type { Clock } from "../../../shared/clock.js";
+import { isStorageError, type KeyValue, type Storage, type WatchEvent } from "../../../storage/interface.js";
+import { apiVersionOf, type FieldCause, type ResourceDescriptor } from "../../api/descriptor.js";
+import { generateNameSuffix, validateDnsLabel, validateDnsSubdomain } from "../../api/names.js";
+import type { KubeObject, StoredObject } from "../../api/types.js";
+import { errors, type ResourceName } from "../status.js";
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Kubernetes timestamps are RFC 3339 in whole seconds. */
+export const kubeTime = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, "Z");
+
+export interface ListQuery {
+  /** Returns true for objects the caller wants (label and field selectors). */
+  filter?: (obj: StoredObject) => boolean;
+  limit?: number;
+  continueToken?: string;
+  /** Read at exactly this revision (resourceVersionMatch=Exact). */
+  exactRevision?: number;
+}
+
+export interface ListPage {
+  items: StoredObject[];
+  resourceVersion: string;
+  continueToken?: string;
+  remainingItemCount?: number;
+}
+
+export type WatchEventKind = "ADDED" | "MODIFIED" | "DELETED";
+
+export interface WriteOptions {
+  dryRun?: boolean;
+}
+
+/**
+ * The generic registry store (kube-apiserver's genericregistry.Store): one instance per
+ * resource per cluster, over the storage contract. Objects are kept as JSON without their
+ * resourceVersion, which is the storage revision and is filled in on every read.
+ */
+export class ResourceStore {
+  readonly name: ResourceName;
+
+  constructor(
+    private readonly storage: Storage,
+    /** Storage prefix of this cluster's registry, e.g. `/k8s/<cluster-id>/registry`. */
+    private readonly root: string,
+    readonly descriptor: ResourceDescriptor,
+    private readonly clock: Clock,
+  ) {
+    this.name = { resource: descriptor.plural, group: descriptor.group, kind: descriptor.kind };
+  }
+
+  private prefix(namespace?: string): string {
+    const base = `${this.root}/${this.descriptor.group || "core"}/${this.descriptor.plural}/`;
+    return this.descriptor.namespaced && namespace ? `${base}${namespace}/` : base;
+  }
+
+  private key(namespace: string | undefined, name: string): string {
+    return this.prefix(this.descriptor.namespaced ? namespace : undefined) + name;
+  }
+
+  private decode(kv: KeyValue): StoredObject {
+    const obj = JSON.parse(decoder.decode(kv.value)) as StoredObject;
+    obj.metadata.resourceVersion = String(kv.modRevision);
+    return obj;
+  }
+
+  private encode(obj: StoredObject): Uint8Array {
+    const { resourceVersion: _rv, ...metadata } = obj.metadata;
+    return encoder.encode(JSON.stringify({ ...obj, metadata }));
+  }
+
+  async get(namespace: string | undefined, name: string): Promise<StoredObject> {
+    const kv = await this.storage.get(this.key(namespace, name));
+    if (!kv) throw errors.notFound(this.name, name);
+    return this.decode(kv);
+  }
+
+  async list(namespace: string | undefined, query: ListQuery = {}): Promise<ListPage> {
+    const prefix = this.prefix(namespace);
+    let revision = query.exactRevision;
+    let startAfter: string | undefined;
+    if (query.continueToken) {
+      const token = decodeContinue(query.continueToken);
+      revision = token.rv;
+      startAfter = prefix + token.start;
+    }
+    const limit = query.limit && query.limit > 0 ? query.limit : undefined;
+    const items: StoredObject[] = [];
+    let lastKey: string | undefined;
+    let more = false;
+    let remaining = 0;
+    try {
+      for (;;) {
+        const batch = await this.storage.list(prefix, { revision, startAfter, limit: limit ? Math.max(limit, 100) : undefined });
+        revision = batch.revision;
+        let stoppedEarly = false;
+        for (const kv of batch.items) {
+          if (limit && items.length >= limit) {
+            stoppedEarly = true;
+            break;
+          }
+          lastKey = kv.key;
+          const obj = this.decode(kv);
+          if (!query.filter || query.filter(obj)) items.push(obj);
+        }
+        if (stoppedEarly) {
+          more = true;
+          remaining = batch.remaining + batch.items.length - batch.items.findIndex((kv) => kv.key === lastKey) - 1;
+          break;
+        }
+        if (!batch.more) break;
+        startAfter = batch.items[batch.items.length - 1]?.key;
+        if (limit && items.length >= limit) {
+          more = true;
+          remaining = batch.remaining;
+          break;
+        }
+      }
+    } catch (error) {
+      if (isStorageError(error, "Compacted")) {
+        if (query.continueToken) {
+          throw errors.expired(
+            "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.",
+          );
+        }
+        throw errors.expired(`too old resource version: ${revision} (${error.revision ?? 0})`);
+      }
+      throw error;
+    }
+    const page: ListPage = { items, resourceVersion: String(revision ?? (await this.storage.currentRevision())) };
+    if (more && lastKey) {
+      page.continueToken = encodeContinue(Number(page.resourceVersion), lastKey.slice(prefix.length));
+      if (!query.filter) page.remainingItemCount = remaining;
+    }
+    return page;
+  }
+
+  /** Validates, fills system metadata and stores a new object (or only returns it, on dry run). */
+  async create(namespace: string | undefined, input: KubeObject, options: WriteOptions = {}): Promise<StoredObject> {
+    const obj = this.normalize(input, namespace);
+    const meta = obj.metadata;
+    if (!meta.name && meta.generateName) meta.name = meta.generateName + generateNameSuffix();
+    delete meta.generateName;
+    if (input.metadata?.generateName) meta.generateName = input.metadata.generateName;
+    this.requireValid(obj, this.validateMeta(obj));
+    meta.uid = randomUUID();
+    meta.creationTimestamp = kubeTime(this.clock.now());
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    delete meta.resourceVersion;
+    if (this.descriptor.hasSpec) meta.generation = 1;
+    else delete meta.generation;
+    this.descriptor.strategy.prepareForCreate?.(obj);
+    this.requireValid(obj, this.descriptor.strategy.validate?.(obj) ?? []);
+    if (options.dryRun) {
+      if (await this.storage.get(this.key(namespace, meta.name ?? ""))) throw errors.alreadyExists(this.name, meta.name ?? "");
+      return obj;
+    }
+    try {
+      const revision = await this.storage.create(this.key(namespace, meta.name ?? ""), this.encode(obj));
+      meta.resourceVersion = String(revision);
+      return obj;
+    } catch (error) {
+      if (isStorageError(error, "KeyExists")) throw errors.alreadyExists(this.name, meta.name ?? "");
+      throw error;
+    }
+  }
+
+  /**
+   * Read-modify-write with optimistic concurrency (GuaranteedUpdate): `mutate` gets the current
+   * object and returns the desired one. If the desired object carries a resourceVersion it must
+   * match the stored one (409 otherwise); without one, a lost race is retried transparently.
+   */
+  async update(
+    namespace: string | undefined,
+    name: string,
+    mutate: (current: StoredObject) => KubeObject | Promise<KubeObject>,
+    options: WriteOptions & { subresource?: string } = {},
+  ): Promise<StoredObject> {
+    const key = this.key(namespace, name);
+    for (;;) {
+      const kv = await this.storage.get(key);
+      if (!kv) throw errors.notFound(this.name, name);
+      const current = this.decode(kv);
+      const desired = this.normalize(await mutate(structuredClone(current)), namespace);
+      const wantedRv = desired.metadata.resourceVersion;
+      if (wantedRv && wantedRv !== current.metadata.resourceVersion) throw errors.modified(this.name, name);
+      if (desired.metadata.name !== name) {
+        throw errors.badRequest(`the name of the object (${desired.metadata.name ?? ""}) does not match the name on the URL (${name})`);
+      }
+      const obj = this.prepareUpdate(desired, current, options.subresource);
+      if (options.dryRun) return obj;
+      try {
+        if (this.isFinalized(obj)) {
+          const revision = await this.storage.delete(key, kv.modRevision);
+          obj.metadata.resourceVersion = String(revision);
+          return obj;
+        }
+        const revision = await this.storage.update(key, this.encode(obj), kv.modRevision);
+        obj.metadata.resourceVersion = String(revision);
+        return obj;
+      } catch (error) {
+        if (isStorageError(error, "Conflict")) {
+          if (wantedRv) throw errors.modified(this.name, name);
+          continue;
+        }
+        if (isStorageError(error, "KeyNotFound")) throw errors.notFound(this.name, name);
+        throw error;
+      }
+    }
+  }
+
+  /**
+   * Deletes, or starts a graceful deletion: an object with finalizers (or a strategy that wants a
+   * grace period) only gets its deletionTimestamp; it goes once its finalizers are gone.
+   */
+  async delete(
+    namespace: string | undefined,
+    name: string,
+    options: WriteOptions & { uid?: string; resourceVersion?: string; gracePeriodSeconds?: number } = {},
+  ): Promise<{ object: StoredObject; deleted: boolean }> {
+    const key = this.key(namespace, name);
+    for (;;) {
+      const kv = await this.storage.get(key);
+      if (!kv) throw errors.notFound(this.name, name);
+      const current = this.decode(kv);
+      if (options.uid && options.uid !== current.metadata.uid) {
+        throw errors.conflict(this.name, name, `Precondition failed: UID in precondition: ${options.uid}, UID in object meta: ${current.metadata.uid ?? ""}`);
+      }
+      if (options.resourceVersion && options.resourceVersion !== current.metadata.resourceVersion) {
+        throw errors.conflict(this.name, name, `Precondition failed: ResourceVersion in precondition: ${options.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion ?? ""}`);
+      }
+      const graceful = this.descriptor.strategy.gracefulDelete?.(current, options.gracePeriodSeconds) ?? 0;
+      const finalizers = current.metadata.finalizers ?? [];
+      if (finalizers.length > 0 || graceful > 0 || this.descriptor.strategy.blocksDeletion?.(current)) {
+        if (current.metadata.deletionTimestamp) return { object: current, deleted: false };
+        const next = structuredClone(current);
+        next.metadata.deletionTimestamp = kubeTime(new Date(this.clock.now().getTime() + graceful * 1000));
+        next.metadata.deletionGracePeriodSeconds = graceful;
+        this.descriptor.strategy.beginDelete?.(next);
+        if (options.dryRun) return { object: next, deleted: false };
+        try {
+          const revision = await this.storage.update(key, this.encode(next), kv.modRevision);
+          next.metadata.resourceVersion = String(revision);
+          return { object: next, deleted: false };
+        } catch (error) {
+          if (isStorageError(error, "Conflict")) continue;
+          throw error;
+        }
+      }
+      if (options.dryRun) return { object: current, deleted: true };
+      try {
+        const revision = await this.storage.delete(key, kv.modRevision);
+        current.metadata.resourceVersion = String(revision);
+        return { object: current, deleted: true };
+      } catch (error) {
+        if (isStorageError(error, "Conflict")) continue;
+        if (isStorageError(error, "KeyNotFound")) throw errors.notFound(this.name, name);
+        throw error;
+      }
+    }
+  }
+
+  /**
+   * Watches objects under the namespace (or all), after `afterRevision`. Events are delivered in
+   * order, exactly once; `onError` gets a 410 Expired when that history is compacted.
+   */
+  watch(
+    namespace: string | undefined,
+    afterRevision: number,
+    onEvent: (type: WatchEventKind, obj: StoredObject, previous?: StoredObject) => void,
+    onError: (error: Error) => void,
+  ): () => void {
+    const handle = this.storage.watch(this.prefix(namespace), afterRevision, {
+      onEvent: (event: WatchEvent) => {
+        if (event.type === "delete") {
+          const obj = this.decode(event.kv);
+          obj.metadata.resourceVersion = String(event.revision);
+          onEvent("DELETED", obj, event.prev ? this.decode(event.prev) : undefined);
+        } else {
+          onEvent(event.prev ? "MODIFIED" : "ADDED", this.decode(event.kv), event.prev ? this.decode(event.prev) : undefined);
+        }
+      },
+      onError: (error) => {
+        if (isStorageError(error, "Compacted")) onError(errors.expired(`too old resource version: ${afterRevision} (${error.revision ?? 0})`));
+        else onError(error);
+      },
+    });
+    return () => handle.cancel();
+  }
+
+  async currentRevision(): Promise<number> {
+    return this.storage.currentRevision();
+  }
+
+  /** Sets apiVersion/kind/namespace as the URL says; a body that disagrees is a 400. */
+  private normalize(input: KubeObject, namespace: string | undefined): StoredObject {
+    const obj = structuredClone(input) as StoredObject;
+    if (typeof obj !== "object" || obj === null || Array.isArray(obj)) throw errors.badRequest("the request body must be a JSON object");
+    const apiVersion = apiVersionOf(this.descriptor);
+    if (obj.apiVersion !== undefined && obj.apiVersion !== apiVersion) {
+      throw errors.badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${apiVersion})`);
+    }
+    if (obj.kind !== undefined && obj.kind !== this.descriptor.kind) {
+      throw errors.badRequest(`the kind in the data (${String(obj.kind)}) does not match the expected kind (${this.descriptor.kind})`);
+    }
+    obj.apiVersion = apiVersion;
+    obj.kind = this.descriptor.kind;
+    if (obj.metadata === undefined || obj.metadata === null || typeof obj.metadata !== "object") obj.metadata = {};
+    if (this.descriptor.namespaced) {
+      if (obj.metadata.namespace && namespace && obj.metadata.namespace !== namespace) {
+        throw errors.badRequest("the namespace of the provided object does not match the namespace sent on the request");
+      }
+      obj.metadata.namespace = namespace;
+    } else {
+      delete obj.metadata.namespace;
+    }
+    return obj;
+  }
+
+  private prepareUpdate(desired: StoredObject, current: StoredObject, subresource?: string): StoredObject {
+    const obj = desired;
+    const meta = obj.metadata;
+    const old = current.metadata;
+    // System fields are the server's; clients cannot change them with a write.
+    meta.uid = old.uid;
+    meta.creationTimestamp = old.creationTimestamp;
+    if (old.deletionTimestamp) {
+      meta.deletionTimestamp = old.deletionTimestamp;
+      meta.deletionGracePeriodSeconds = old.deletionGracePeriodSeconds;
+    } else {
+      delete meta.deletionTimestamp;
+      delete meta.deletionGracePeriodSeconds;
+    }
+    if (old.generateName !== undefined) meta.generateName = old.generateName;
+    if (subresource === "finalize") {
+      // PUT …/finalize changes only spec.finalizers (namespaces).
+      const merged = structuredClone(current);
+      const finalizers = (obj.spec as { finalizers?: unknown } | undefined)?.finalizers;
+      merged.spec = { ...(current.spec as object), finalizers: Array.isArray(finalizers) ? finalizers : [] };
+      return merged;
+    }
+    if (subresource === "status") {
+      // A status write changes only status.
+      const { status } = obj;
+      const merged = structuredClone(current);
+      if (status === undefined) delete merged.status;
+      else merged.status = status;
+      return merged;
+    }
+    if (subresource === undefined && this.descriptor.subresources.includes("status")) obj.status = current.status;
+    this.requireValid(obj, this.validateMeta(obj));
+    if (this.descriptor.hasSpec) {
+      const specChanged = JSON.stringify(obj.spec) !== JSON.stringify(current.spec);
+      meta.generation = (old.generation ?? 1) + (specChanged ? 1 : 0);
+    }
+    this.descriptor.strategy.prepareForUpdate?.(obj, current);
+    this.requireValid(obj, [
+      ...(this.descriptor.strategy.validate?.(obj) ?? []),
+      ...(this.descriptor.strategy.validateUpdate?.(obj, current) ?? []),
+    ]);
+    return obj;
+  }
+
+  /** An object being deleted whose last finalizer is gone is removed for good. */
+  private isFinalized(obj: StoredObject): boolean {
+    const meta = obj.metadata;
+    return (
+      meta.deletionTimestamp !== undefined &&
+      (meta.finalizers ?? []).length === 0 &&
+      meta.deletionGracePeriodSeconds === 0 &&
+      !this.descriptor.strategy.blocksDeletion?.(obj)
+    );
+  }
+
+  private validateMeta(obj: StoredObject): FieldCause[] {
+    const name = obj.metadata.name;
+    if (!name) {
+      return [{ field: "metadata.name", reason: "FieldValueRequired", message: "Required value: name or generateName is required" }];
+    }
+    const causes = this.descriptor.nameIsDnsLabel ? validateDnsLabel(name, "metadata.name") : validateDnsSubdomain(name, "metadata.name");
+    for (const [key, value] of Object.entries(obj.metadata.labels ?? {})) {
+      if (typeof value !== "string") {
+        causes.push({ field: `metadata.labels`, reason: "FieldValueInvalid", message: `Invalid value: ${JSON.stringify(value)}: label values must be strings (${key})` });
+      }
+    }
+    return causes;
+  }
+
+  private requireValid(obj: StoredObject, causes: FieldCause[]): void {
+    if (causes.length > 0) throw errors.invalid(this.name, obj.metadata.name ?? "", causes);
+  }
+}
+
+
+function encodeContinue(rv: number, start: string): string {
+  return Buffer.from(JSON.stringify({ v: "meta.k8s.io/v1", rv, start })).toString("base64");
+}
+
+function decodeContinue(token: string): { rv: number; start: string } {
+  try {
+    const parsed = JSON.parse(Buffer.from(token, "base64").toString("utf8")) as { rv?: unknown; start?: unknown };
+    if (typeof parsed.rv === "number" && typeof parsed.start === "string") return { rv: parsed.rv, start: parsed.start };
+  } catch {
+    // reported below
+  }
+  throw errors.badRequest("continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)");
+}

@@ -1,0 +1,47 @@
+/**
+ * What a request path means (apiserver's RequestInfo): a resource request such as
+ * `/apis/apps/v1/namespaces/ns/deployments/web/scale`, or a non-resource path (/version, /api, …).
+ */
+export interface ResourceRequestInfo {
+  isResourceRequest: true;
+  group: string;
+  version: string;
+  namespace?: string;
+  resource: string;
+  name?: string;
+  subresource?: string;
+}
+
+export interface NonResourceRequestInfo {
+  isResourceRequest: false;
+  path: string;
+}
+
+export type RequestInfo = ResourceRequestInfo | NonResourceRequestInfo;
+
+export function parseRequestPath(path: string): RequestInfo {
+  const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
+  let rest: string[];
+  let group: string;
+  let version: string;
+  if (parts[0] === "api" && parts.length >= 3) {
+    group = "";
+    version = parts[1] ?? "";
+    rest = parts.slice(2);
+  } else if (parts[0] === "apis" && parts.length >= 4) {
+    group = parts[1] ?? "";
+    version = parts[2] ?? "";
+    rest = parts.slice(3);
+  } else {
+    return { isResourceRequest: false, path };
+  }
+  // `namespaces/<ns>/<resource>…` is namespaced; `namespaces[/<name>[/<sub>]]` is the namespace resource itself.
+  let namespace: string | undefined;
+  if (rest[0] === "namespaces" && rest.length >= 3) {
+    namespace = rest[1];
+    rest = rest.slice(2);
+  }
+  const [resource = "", name, subresource] = rest;
+  if (rest.length > 3) return { isResourceRequest: false, path };
+  return { isResourceRequest: true, group, version, namespace, resource, name, subresource };
+}

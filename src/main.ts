@@ -1,0 +1,98 @@
+import { accessSync, constants, mkdirSync } from "node:fs";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import type { Config } from "./config/config.js";
+import { systemClock, type Clock } from "./shared/clock.js";
+import { createLogger, type Logger } from "./shared/logger.js";
+import type { Storage } from "./storage/interface.js";
+import { MemoryStorage } from "./storage/memory/memory-storage.js";
+import { SqliteStorage } from "./storage/sqlite/sqlite-storage.js";
+import { defaultCredentialStore } from "./aws/gateway/credentials.js";
+import { AwsGateway } from "./aws/gateway/gateway.js";
+import { createStsService } from "./aws/services/sts/sts-service.js";
+import { Ec2State } from "./aws/services/ec2/ec2-state.js";
+import { createEc2Service } from "./aws/services/ec2/ec2-service.js";
+import { ClusterReconciler } from "./aws/services/eks/cluster-reconciler.js";
+import { createEksService } from "./aws/services/eks/eks-service.js";
+import { stsHostAllowList } from "./kube/apiserver/auth/eks-token.js";
+import { LocalControlPlaneHost } from "./cluster/cluster-host.js";
+import { RsaKeyPool } from "./cluster/pki.js";
+
+/** A start-up failure with a one-line explanation for the user. */
+export class StartupError extends Error {}
+
+export interface Minieks {
+  /** The AWS endpoint's port (4566 unless configured, or the one chosen for port 0). */
+  port: number;
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+function openStorage(config: Config): Storage {
+  if (config.storage === "memory") return new MemoryStorage();
+  try {
+    mkdirSync(config.dataDir, { recursive: true });
+    accessSync(config.dataDir, constants.W_OK);
+  } catch {
+    throw new StartupError(`the data directory ${config.dataDir} is not writable; choose another with --data-dir`);
+  }
+  return SqliteStorage.open(join(config.dataDir, "state.db"));
+}
+
+/** Builds the server graph (storage → services → gateway) and starts serving. */
+export async function startMinieks(config: Config, options: { clock?: Clock; logger?: Logger } = {}): Promise<Minieks> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger(config.verbose);
+  const storage = openStorage(config);
+  const credentials = defaultCredentialStore();
+  const ec2 = new Ec2State(storage);
+  let port = config.port;
+  const host = new LocalControlPlaneHost({
+    storage,
+    clock,
+    logger,
+    credentials,
+    tokenHosts: (h) => stsHostAllowList([`127.0.0.1:${port}`, `localhost:${port}`])(h),
+    keys: new RsaKeyPool(),
+  });
+  const reconciler = new ClusterReconciler(storage, ec2, host, clock, config.timeScale, logger);
+  const gateway = new AwsGateway({
+    services: [createStsService(), createEc2Service(ec2), createEksService({ ec2, reconciler })],
+    credentials,
+    clock,
+    logger,
+  });
+  const server = gateway.createServer();
+  try {
+    port = await listen(server, config.host, config.port);
+  } catch (error) {
+    await storage.close();
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+      throw new StartupError(`port ${config.port} on ${config.host} is in use (is minieks already running?); choose another with --port`);
+    }
+    throw error;
+  }
+  await reconciler.resumeAll();
+  return {
+    port,
+    endpoint: `http://${config.host}:${port}`,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await reconciler.stopAll();
+      await host.stopAll();
+      await storage.close();
+    },
+  };
+}
+
+function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}

@@ -1,0 +1,81 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readlinkSync, realpathSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { promisify } from "node:util";
+import { loadConfig } from "../../src/config/config.js";
+import { startMinieks, type Minieks } from "../../src/main.js";
+
+const execFileAsync = promisify(execFile);
+
+export interface TestEnv {
+  minieks: Minieks;
+  dir: string;
+  /** Environment for spawned clients: test/test credentials, the endpoint, isolated config files. */
+  env: NodeJS.ProcessEnv;
+  close(): Promise<void>;
+}
+
+/** Starts minieks in this process (memory storage, a free port) with an isolated client environment. */
+export async function startTestMinieks(region = "ap-northeast-2"): Promise<TestEnv> {
+  const dir = mkdtempSync(join(tmpdir(), "minieks-e2e-"));
+  const minieks = await startMinieks(loadConfig({ port: 0, storage: "memory", dataDir: dir, defaultRegion: region }));
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    PYENV_ROOT: process.env.PYENV_ROOT,
+    AWS_ACCESS_KEY_ID: "test",
+    AWS_SECRET_ACCESS_KEY: "test",
+    AWS_DEFAULT_REGION: region,
+    AWS_ENDPOINT_URL: minieks.endpoint,
+    AWS_CONFIG_FILE: join(dir, "aws-config"),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, "aws-credentials"),
+    AWS_MAX_ATTEMPTS: "1",
+    AWS_PAGER: "",
+    KUBECONFIG: join(dir, "kubeconfig"),
+  };
+  return {
+    minieks,
+    dir,
+    env,
+    async close() {
+      await minieks.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a real client binary; never throws on a non-zero exit (the test asserts on it). */
+export async function run(command: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 90_000): Promise<RunResult> {
+  try {
+    const { stdout, stderr } = await execFileAsync(command, args, { env, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number | string; stdout?: string; stderr?: string; message: string };
+    return { code: typeof e.code === "number" ? e.code : 1, stdout: e.stdout ?? "", stderr: e.stderr ?? e.message };
+  }
+}
+
+/** The kubectl binaries installed beside the one on PATH: kubectl.1.27 … kubectl.1.33. */
+export function kubectlBinary(version?: string): string {
+  const onPath = realpathSync(whichSync("kubectl"));
+  return version ? join(dirname(onPath), `kubectl.${version}`) : onPath;
+}
+
+function whichSync(name: string): string {
+  for (const dir of (process.env.PATH ?? "").split(":")) {
+    const candidate = join(dir, name);
+    try {
+      return readlinkSync(candidate).startsWith("/") ? readlinkSync(candidate) : candidate;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "EINVAL") return candidate;
+    }
+  }
+  throw new Error(`${name} is not on PATH`);
+}
