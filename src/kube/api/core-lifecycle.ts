@@ -126,45 +126,6 @@ const namespaces: Strategy = {
   blocksDeletion: (ns) => list(obj(ns.spec).finalizers).length > 0,
 };
 
-/** stringData is write-only: it is folded into data (base64), as the API server does. */
-function foldStringData(secret: StoredObject): void {
-  const stringData = obj(secret.stringData);
-  if (Object.keys(stringData).length > 0) {
-    const data = obj(secret.data);
-    for (const [k, v] of Object.entries(stringData)) data[k] = Buffer.from(String(v)).toString("base64");
-    secret.data = data;
-  }
-  delete secret.stringData;
-}
-
-const secrets: Strategy = {
-  prepareForCreate(secret) {
-    secret.type ??= "Opaque";
-    foldStringData(secret);
-  },
-  prepareForUpdate(secret, old) {
-    secret.type ??= old.type;
-    foldStringData(secret);
-  },
-  validateUpdate(secret, old) {
-    const causes: FieldCause[] = [];
-    if (secret.type !== old.type) causes.push({ field: "type", reason: "FieldValueInvalid", message: `Invalid value: "${String(secret.type)}": field is immutable` });
-    if (old.immutable === true && JSON.stringify(secret.data) !== JSON.stringify(old.data)) {
-      causes.push({ field: "data", reason: "FieldValueForbidden", message: "Forbidden: field is immutable when `immutable` is set" });
-    }
-    return causes;
-  },
-};
-
-const configmaps: Strategy = {
-  validateUpdate(cm, old) {
-    if (old.immutable === true && (JSON.stringify(cm.data) !== JSON.stringify(old.data) || JSON.stringify(cm.binaryData) !== JSON.stringify(old.binaryData))) {
-      return [{ field: "data", reason: "FieldValueForbidden", message: "Forbidden: field is immutable when `immutable` is set" }];
-    }
-    return [];
-  },
-};
-
 const services: Strategy = {
   prepareForCreate(svc) {
     const spec = obj(svc.spec);
@@ -179,7 +140,7 @@ const services: Strategy = {
   },
 };
 
-const lifecycle: Record<string, Strategy> = { pods, namespaces, secrets, configmaps, services };
+const lifecycle: Record<string, Strategy> = { pods, namespaces, services };
 
 /**
  * Attaches the lifecycle rules of core kinds (defaults, graceful deletion, namespace

@@ -12,16 +12,16 @@ import {
   apiVersions,
   wantsAggregated,
 } from "./discovery.js";
-import { OPENAPI_V2_CONTENT_TYPE, openApiV2Protobuf, openApiV3Document, openApiV3Index } from "./openapi.js";
-import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, patchTypeOf } from "./patch.js";
+import { OPENAPI_V2_CONTENT_TYPE, openApiV2Protobuf, openApiV3Index, openApiV3Json } from "./openapi.js";
+import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, CORE_PATCH_SCHEMA, patchTypeOf } from "./patch.js";
 import { decodeKubernetesProtobuf, KUBERNETES_PROTOBUF } from "./protobuf/decode.js";
 import { ResourceStore } from "./registry/resource-store.js";
 import { parseRequestPath, type ResourceRequestInfo } from "./request-info.js";
-import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from "./selectors.js";
+import { fieldSelectorFields, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from "./selectors.js";
 import { errors, StatusError } from "./status.js";
 import { toTable, wantsTable } from "./table.js";
-import { patchSchemaFor } from "./patch-schemas.js";
 import { checkFields, type FieldValidation } from "./field-validation.js";
+import { base64DecodeError } from "../api/core-v1-validation.js";
 
 /** A request after authentication, independent of HTTP (the in-process client builds these too). */
 export interface ApiRequest {
@@ -129,9 +129,9 @@ export class ApiHandler {
         return json(openApiV3Index(descriptors));
     }
     if (path.startsWith("/openapi/v3/")) {
-      const gv = path.slice("/openapi/v3/".length);
-      const doc = openApiV3Document(descriptors, gv);
-      if (doc) return json(doc);
+      // Served as the exact bytes the index hash was computed over (clients cache by that hash).
+      const doc = openApiV3Json(descriptors, path.slice("/openapi/v3/".length));
+      if (doc) return res.send(200, JSON_TYPE, doc.json, { etag: `"${doc.hash}"` });
     }
     const discovery = /^\/api\/(v1)$|^\/apis\/([^/]+)\/([^/]+)$/.exec(path);
     if (discovery) {
@@ -191,7 +191,7 @@ export class ApiHandler {
           (current) => {
             if (type === "json") return applyJsonPatch(current, patch) as KubeObject;
             if (type === "merge") return applyMergePatch(current, patch) as KubeObject;
-            return applyStrategicMergePatch(current, patch, patchSchemaFor(d)) as KubeObject;
+            return applyStrategicMergePatch(current, patch, CORE_PATCH_SCHEMA) as KubeObject;
           },
           { dryRun, subresource: info.subresource },
         );
@@ -291,6 +291,8 @@ export class ApiHandler {
     if (!["Strict", "Warn", "Ignore"].includes(validation)) {
       throw errors.badRequest(`fieldValidation must be one of Ignore, Warn or Strict, not "${validation}"`);
     }
+    const undecodable = base64DecodeError(d.kind, obj as Record<string, unknown>);
+    if (undecodable) throw errors.badRequest(undecodable);
     const warnings = checkFields(obj as KubeObject, d, validation);
     return { obj: obj as KubeObject, warnings };
   }
@@ -334,15 +336,12 @@ export class ApiHandler {
     const getField = (obj: StoredObject, field: string): string | undefined => {
       if (field === "metadata.name") return obj.metadata.name;
       if (field === "metadata.namespace") return obj.metadata.namespace ?? "";
-      const getter = d.fieldSelectors[field];
-      if (!getter) throw errors.badRequest(`field label not supported: ${field}`);
-      return getter(obj) ?? "";
+      return d.fieldSelectors[field]?.(obj) ?? "";
     };
-    if (fields) {
-      // Reject unsupported fields up front, even when nothing would be listed.
-      const probe: StoredObject = { metadata: {} };
-      const f = fields;
-      matchesFields(f, (field) => getField(probe, field));
+    for (const field of fields ? fieldSelectorFields(fields) : []) {
+      if (field !== "metadata.name" && field !== "metadata.namespace" && !d.fieldSelectors[field]) {
+        throw errors.badRequest(`field label not supported: ${field}`);
+      }
     }
     return (obj) =>
       (!labels || matchesLabels(labels, obj.metadata.labels)) &&
@@ -373,6 +372,7 @@ export class ApiHandler {
     const table = wantsTable(req.accept);
     if (table) {
       const body = toTable(d, page.items, {
+        tableVersion: table,
         now: this.options.clock.now(),
         includeObject: includeObjectOf(req),
         resourceVersion: page.resourceVersion,
@@ -397,7 +397,7 @@ export class ApiHandler {
     let first = true;
     const encode = (obj: StoredObject) => {
       if (!table) return obj;
-      const t = toTable(d, [obj], { now: clock.now(), includeObject: includeObjectOf(req), resourceVersion: obj.metadata.resourceVersion ?? "", omitHeaders: !first });
+      const t = toTable(d, [obj], { tableVersion: table, now: clock.now(), includeObject: includeObjectOf(req), resourceVersion: obj.metadata.resourceVersion ?? "", omitHeaders: !first });
       first = false;
       return t;
     };
@@ -469,8 +469,10 @@ export class ApiHandler {
   private respondObject(req: ApiRequest, res: ApiResponder, status: number, obj: StoredObject, warnings: string[] = []): void {
     const headers = warnings.length ? { warning: warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(", ") } : undefined;
     const store = this.store(...(splitApiVersion(obj.apiVersion ?? "")), pluralOf(this.options.descriptors, obj));
-    if (store && wantsTable(req.accept) && req.method === "GET") {
+    const table = wantsTable(req.accept);
+    if (store && table && req.method === "GET") {
       const body = toTable(store.descriptor, [obj], {
+        tableVersion: table,
         now: this.options.clock.now(),
         includeObject: includeObjectOf(req),
         resourceVersion: obj.metadata.resourceVersion ?? "",

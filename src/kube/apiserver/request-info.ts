@@ -19,6 +19,8 @@ export interface NonResourceRequestInfo {
 
 export type RequestInfo = ResourceRequestInfo | NonResourceRequestInfo;
 
+const NAMESPACE_SUBRESOURCES = new Set(["status", "finalize"]);
+
 export function parseRequestPath(path: string): RequestInfo {
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
   let rest: string[];
@@ -35,9 +37,10 @@ export function parseRequestPath(path: string): RequestInfo {
   } else {
     return { isResourceRequest: false, path };
   }
-  // `namespaces/<ns>/<resource>…` is namespaced; `namespaces[/<name>[/<sub>]]` is the namespace resource itself.
+  // `namespaces/<ns>/<resource>…` is namespaced; `namespaces[/<name>[/status|finalize]]` is the
+  // namespace resource itself (upstream's namespaceSubresources).
   let namespace: string | undefined;
-  if (rest[0] === "namespaces" && rest.length >= 3) {
+  if (rest[0] === "namespaces" && rest.length >= 3 && !NAMESPACE_SUBRESOURCES.has(rest[2] ?? "")) {
     namespace = rest[1];
     rest = rest.slice(2);
   }

@@ -71,7 +71,8 @@ export class NamespaceController {
         { ...ns, spec: { ...spec, finalizers: (spec.finalizers ?? []).filter((f) => f !== NAMESPACE_FINALIZER) } },
       );
     } catch (error) {
-      if (error instanceof StatusError && error.code === 404) return;
+      const namespaceGone = error instanceof StatusError && error.code === 404 && error.details?.kind === "namespaces" && error.details.name === name;
+      if (namespaceGone) return;
       this.logger.warn("namespace finalization failed; retrying", { namespace: name, error: String(error) });
       this.retryLater(name);
     }
