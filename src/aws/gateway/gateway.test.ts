@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { Sha256 } from "@aws-crypto/sha256-js";
 import { loadConfig } from "../../config/config.js";
@@ -107,15 +107,14 @@ describe("AWS gateway bad input", () => {
     assert.equal(unknown.status, 501);
     assert.match(unknown.text, /<Response><Errors><Error><Code>NotImplemented<\/Code><Message>minieks does not implement ec2:RunInstances yet<\/Message>/);
     const badCidr = await signed("ec2", "POST", "/", "Action=CreateVpc&Version=2016-11-15&CidrBlock=10.0.0.0/8", { contentType: "application/x-www-form-urlencoded" });
-    assert.match(badCidr.text, /<Code>InvalidVpc.Range<\/Code><Message>The CIDR '10.0.0.0\/8' is invalid.<\/Message>/);
+    assert.match(badCidr.text, /<Code>InvalidVpc.Range<\/Code><Message>The CIDR (&apos;|')10.0.0.0\/8(&apos;|') is invalid.<\/Message>/);
   });
 
-  it("reports unknown keys and bad signatures through the real CLI, and stored nothing", () => {
+  it("reports unknown keys and bad signatures through the real CLI, and stored nothing", async () => {
+    // Asynchronous on purpose: the server runs in this process and must keep answering.
     const cli = (args: string[], key: string, secret: string) =>
-      spawnSync("aws", args, {
-        encoding: "utf8",
-        timeout: 60_000,
-        env: {
+      new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
+        const env = {
           PATH: process.env.PATH,
           HOME: process.env.HOME,
           PYENV_ROOT: process.env.PYENV_ROOT,
@@ -126,14 +125,15 @@ describe("AWS gateway bad input", () => {
           AWS_CONFIG_FILE: "/nonexistent",
           AWS_SHARED_CREDENTIALS_FILE: "/nonexistent",
           AWS_MAX_ATTEMPTS: "1",
-        },
+        };
+        execFile("aws", args, { env, timeout: 60_000 }, (error, stdout, stderr) => resolve({ status: error ? 1 : 0, stdout, stderr }));
       });
-    assert.match(cli(["sts", "get-caller-identity"], "AKIAUNKNOWN", "x").stderr, /\(InvalidClientTokenId\).*The security token included in the request is invalid/);
-    assert.match(cli(["eks", "list-clusters"], "AKIAUNKNOWN", "x").stderr, /\(UnrecognizedClientException\)/);
-    assert.match(cli(["eks", "list-clusters"], "test", "wrong").stderr, /\(SignatureDoesNotMatch\)/);
-    assert.match(cli(["eks", "create-cluster", "--name", "bad name", "--role-arn", "arn:aws:iam::000000000000:role/r", "--resources-vpc-config", "subnetIds=a,b"], "test", "test").stderr, /\(InvalidParameterException\).*cluster name 'bad name' is invalid/);
-    assert.match(cli(["eks", "list-addons", "--cluster-name", "x"], "test", "test").stderr, /\(NotImplemented\).*minieks does not implement eks:ListAddons yet/);
-    const list = cli(["eks", "list-clusters", "--output", "json"], "test", "test");
+    assert.match((await cli(["sts", "get-caller-identity"], "AKIAUNKNOWN", "x")).stderr, /\(InvalidClientTokenId\).*The security token included in the request is invalid/);
+    assert.match((await cli(["eks", "list-clusters"], "AKIAUNKNOWN", "x")).stderr, /\(UnrecognizedClientException\)/);
+    assert.match((await cli(["eks", "list-clusters"], "test", "wrong")).stderr, /\(SignatureDoesNotMatch\)/);
+    assert.match((await cli(["eks", "create-cluster", "--name", "bad name", "--role-arn", "arn:aws:iam::000000000000:role/r", "--resources-vpc-config", "subnetIds=a,b"], "test", "test")).stderr, /\(InvalidParameterException\).*cluster name 'bad name' is invalid/);
+    assert.match((await cli(["eks", "list-addons", "--cluster-name", "x"], "test", "test")).stderr, /\(NotImplemented\).*minieks does not implement eks:ListAddons yet/);
+    const list = await cli(["eks", "list-clusters", "--output", "json"], "test", "test");
     assert.equal(list.status, 0, list.stderr);
     assert.deepEqual(JSON.parse(list.stdout), { clusters: [] });
   });

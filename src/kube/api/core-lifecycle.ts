@@ -1,5 +1,4 @@
 import type { FieldCause, ResourceDescriptor, Strategy } from "./descriptor.js";
-import type { StoredObject } from "./types.js";
 import { validateDnsLabel } from "./names.js";
 
 type Json = Record<string, unknown>;
