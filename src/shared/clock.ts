@@ -39,6 +39,11 @@ export class FakeClock implements Clock {
     };
   }
 
+  /** How many timers are waiting (lets a test wait until code under test has scheduled one). */
+  get pendingTimers(): number {
+    return this.timers.length;
+  }
+
   advance(ms: number): void {
     const end = this.current + ms;
     for (;;) {

@@ -51,6 +51,10 @@ for (const version of ["1.27", undefined, "1.33"]) {
       assert.equal(created.status, "CREATING");
       assert.equal(created.arn, `arn:aws:eks:ap-northeast-2:000000000000:cluster/${name}`);
 
+      // EKS puts a control-plane ENI in each of two cluster subnets: one address fewer in each.
+      const counts = await aws("ec2", "describe-subnets", "--subnet-ids", list[0]?.SubnetId ?? "", list[1]?.SubnetId ?? "", "--query", "Subnets[].AvailableIpAddressCount", "--output", "json");
+      assert.deepEqual(JSON.parse(counts.stdout), [4096 - 5 - 1, 4096 - 5 - 1]);
+
       const status = await aws("eks", "describe-cluster", "--name", name, "--query", "cluster.status", "--output", "text");
       assert.match(status.stdout.trim(), /^(CREATING|ACTIVE)$/);
       const wait = await aws("eks", "wait", "cluster-active", "--name", name);

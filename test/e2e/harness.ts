@@ -13,13 +13,22 @@ export interface TestEnv {
   dir: string;
   /** Environment for spawned clients: test/test credentials, the endpoint, isolated config files. */
   env: NodeJS.ProcessEnv;
-  close(): Promise<void>;
+  /** Stops minieks; the directory (state, kubeconfig) is removed unless `keepDir`. */
+  close(keepDir?: boolean): Promise<void>;
 }
 
-/** Starts minieks in this process (memory storage, a free port) with an isolated client environment. */
-export async function startTestMinieks(region = "ap-northeast-2"): Promise<TestEnv> {
-  const dir = mkdtempSync(join(tmpdir(), "minieks-e2e-"));
-  const minieks = await startMinieks(loadConfig({ port: 0, storage: "memory", dataDir: dir, defaultRegion: region }));
+/**
+ * Starts minieks in this process with an isolated client environment: memory storage and a free
+ * port unless told otherwise (a restart test passes the same sqlite dir and port again).
+ */
+export async function startTestMinieks(
+  region = "ap-northeast-2",
+  options: { storage?: "memory" | "sqlite"; dir?: string; port?: number } = {},
+): Promise<TestEnv> {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), "minieks-e2e-"));
+  const minieks = await startMinieks(
+    loadConfig({ port: options.port ?? 0, storage: options.storage ?? "memory", dataDir: join(dir, "data"), defaultRegion: region }),
+  );
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -38,9 +47,9 @@ export async function startTestMinieks(region = "ap-northeast-2"): Promise<TestE
     minieks,
     dir,
     env,
-    async close() {
+    async close(keepDir = false) {
       await minieks.stop();
-      rmSync(dir, { recursive: true, force: true });
+      if (!keepDir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
