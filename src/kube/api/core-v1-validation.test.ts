@@ -6,13 +6,13 @@ import {
   configMapKeyErrors,
   goBase64ErrorOffset,
   goJsonMapError,
-  goQuote,
   normalizeConfigMap,
   normalizeSecret,
   validateConfigMap,
   validateSecret,
   validateSecretUpdate,
 } from "./core-v1-validation.js";
+import { goQuote } from "../../shared/go-format.js";
 import type { StoredObject } from "./types.js";
 
 const so = (o: Record<string, unknown>): StoredObject => ({ metadata: { name: "s", namespace: "default" }, ...o }) as StoredObject;

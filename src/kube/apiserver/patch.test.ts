@@ -13,6 +13,7 @@ import {
   podSpecSchema,
   type PatchSchema,
 } from "./patch.js";
+import { seededRandom } from "../../shared/seeded-random.js";
 
 /** Asserts a PatchError with this status; returns it for further checks. */
 function rejects(fn: () => unknown, code: number, message: string | RegExp): PatchError {
@@ -739,17 +740,6 @@ describe("patch schema facts", () => {
   });
 });
 
-/** mulberry32: small, seeded, good enough to drive the patchers. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KEYS = [
   "metadata", "spec", "template", "containers", "name", "image", "env", "value", "finalizers", "ports", "containerPort",
@@ -776,7 +766,7 @@ describe("patch fuzzing", () => {
   const OPS = ["add", "remove", "replace", "move", "copy", "test", "frob"];
 
   it("JSON patch returns an object or throws PatchError, and never touches its input", () => {
-    const next = random(0x1a57);
+    const next = seededRandom(0x1a57);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] as T;
     for (let i = 0; i < 2000; i++) {
       const doc = pod();
@@ -798,7 +788,7 @@ describe("patch fuzzing", () => {
   });
 
   it("merge and strategic merge patch return an object or throw PatchError, and never touch their inputs", () => {
-    const next = random(0x5a7);
+    const next = seededRandom(0x5a7);
     for (let i = 0; i < 2000; i++) {
       const patch = randomValue(next, 4);
       const frozen = structuredClone(patch);

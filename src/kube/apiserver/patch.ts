@@ -7,7 +7,7 @@
 import jsonpatch from "fast-json-patch";
 import type { Operation, OperationResult } from "fast-json-patch";
 import type { KubeObject } from "../api/types.js";
-import { goQuote } from "./selectors.js";
+import { goQuote } from "../../shared/go-format.js";
 
 export type PatchType = "json" | "merge" | "strategic" | "apply";
 

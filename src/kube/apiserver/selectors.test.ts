@@ -5,7 +5,6 @@ import {
   fieldSelectorFields,
   formatFieldSelector,
   formatLabelSelector,
-  goQuote,
   labelSelectorFromObject,
   matchesFields,
   matchesLabels,
@@ -13,6 +12,8 @@ import {
   parseLabelSelector,
   type LabelRequirement,
 } from "./selectors.js";
+import { goQuote } from "../../shared/go-format.js";
+import { seededRandom } from "../../shared/seeded-random.js";
 
 const LABEL_VALUE_RULE =
   "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
@@ -308,17 +309,6 @@ describe("goQuote", () => {
   });
 });
 
-/** mulberry32: small, seeded, good enough to drive a parser. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = [
   "a", "b", "app", "x1", "-", "_", ".", "/", "example.com/", "=", "==", "!=", "!", "(", ")", ",", " ", "\t", "\n",
@@ -334,7 +324,7 @@ function randomInput(next: () => number): string {
 
 describe("selector fuzzing", () => {
   it("label parsing returns a selector that round-trips, or throws SelectorParseError", () => {
-    const next = random(0x5eed);
+    const next = seededRandom(0x5eed);
     let parsed = 0;
     for (let i = 0; i < 5000; i++) {
       const text = randomInput(next);
@@ -353,7 +343,7 @@ describe("selector fuzzing", () => {
   });
 
   it("field parsing returns a selector that round-trips, or throws SelectorParseError", () => {
-    const next = random(0xf1e1d);
+    const next = seededRandom(0xf1e1d);
     let parsed = 0;
     const sorted = (reqs: readonly object[]) => reqs.map((r) => JSON.stringify(r)).sort();
     for (let i = 0; i < 5000; i++) {

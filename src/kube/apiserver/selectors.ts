@@ -4,6 +4,8 @@
  * same error texts, so `kubectl get -l`/`--field-selector` errors read exactly like a real cluster's.
  */
 
+import { goQuote } from "../../shared/go-format.js";
+
 /** A selector that cannot be parsed or validated. The message is upstream's, ready for a 400 Status. */
 export class SelectorParseError extends Error {
   override readonly name = "SelectorParseError";
@@ -105,29 +107,6 @@ function labelValueErrors(value: string): string[] {
   if (byteLength(value) > 63) errs.push(maxLenError(63));
   if (!LABEL_VALUE_RE.test(value)) errs.push(regexError(LABEL_VALUE_MSG, LABEL_VALUE_FMT, "MyValue", "my_value", "12345"));
   return errs;
-}
-
-const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
-
-/** Go's %q (strconv.Quote) for the strings that can reach an error message. */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const cp = ch.codePointAt(0) ?? 0;
-    if (ch === '"' || ch === "\\") out += `\\${ch}`;
-    else if (PRINTABLE.test(ch)) out += ch;
-    else if (ch === "\x07") out += "\\a";
-    else if (ch === "\b") out += "\\b";
-    else if (ch === "\f") out += "\\f";
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\r") out += "\\r";
-    else if (ch === "\t") out += "\\t";
-    else if (ch === "\v") out += "\\v";
-    else if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, "0")}`;
-    else if (cp < 0x10000) out += `\\u${cp.toString(16).padStart(4, "0")}`;
-    else out += `\\U${cp.toString(16).padStart(8, "0")}`;
-  }
-  return `${out}"`;
 }
 
 /** Go's json.Marshal, which escapes HTML-sensitive characters. */

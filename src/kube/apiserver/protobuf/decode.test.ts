@@ -5,6 +5,7 @@ import { join } from "node:path";
 import protobuf from "protobufjs/minimal.js";
 import { checkProtobufSchema, decodeKubernetesProtobuf, KUBERNETES_PROTOBUF, ProtobufDecodeError } from "./decode.js";
 import { CAPTURE_CASES, findKubectl, KubectlCaptureServer, TESTDATA } from "./kubectl-capture.case.js";
+import { seededRandom } from "../../../shared/seeded-random.js";
 
 const fixture = (name: string): Buffer => readFileSync(join(TESTDATA, `${name}.pb`));
 const jsonTwin = (name: string): unknown => JSON.parse(readFileSync(join(TESTDATA, `${name}.json`), "utf8"));
@@ -289,7 +290,7 @@ describe("decodeKubernetesProtobuf errors", () => {
   });
 
   it("throws only ProtobufDecodeError for random and mutated input", () => {
-    const random = mulberry32(0x6b387300);
+    const random = seededRandom(0x6b387300);
     const seeds = CAPTURE_CASES.map((c) => fixture(c.name));
     let threw = 0;
     let decoded = 0;
@@ -372,17 +373,6 @@ describe("decodeKubernetesProtobuf wire semantics (synthetic bytes)", () => {
   });
 });
 
-/** Small seeded PRNG so the fuzz inputs are the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mutate(seed: Uint8Array, random: () => number): Uint8Array {
   const bytes = Array.from(seed);
