@@ -5,11 +5,11 @@ type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : {});
 const list = (v: unknown): Json[] => (Array.isArray(v) ? (v as Json[]) : []);
 
-/** Upstream pulls `:latest` (or untagged) images every time and others if not present. */
+/** Upstream pulls `:latest` (or untagged, undigested) images every time and others if not present. */
 const defaultPullPolicy = (image: unknown): string => {
-  const ref = String(image ?? "").split("@")[0] ?? "";
+  const [ref = "", digest] = String(image ?? "").split("@");
   const tag = ref.includes(":") && !ref.slice(ref.lastIndexOf(":")).includes("/") ? ref.slice(ref.lastIndexOf(":") + 1) : "";
-  return !tag || tag === "latest" ? "Always" : "IfNotPresent";
+  return tag === "latest" || (!tag && !digest) ? "Always" : "IfNotPresent";
 };
 
 /** QoS class from requests and limits (Guaranteed, Burstable, BestEffort), as the pod status shows. */

@@ -13,7 +13,7 @@ import {
   wantsAggregated,
 } from "./discovery.js";
 import { OPENAPI_V2_CONTENT_TYPE, openApiV2Protobuf, openApiV3Index, openApiV3Json } from "./openapi.js";
-import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, CORE_PATCH_SCHEMA, patchTypeOf } from "./patch.js";
+import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, CORE_PATCH_SCHEMA, PatchError, patchTypeOf } from "./patch.js";
 import { decodeKubernetesProtobuf, KUBERNETES_PROTOBUF } from "./protobuf/decode.js";
 import { ResourceStore } from "./registry/resource-store.js";
 import { parseRequestPath, type ResourceRequestInfo } from "./request-info.js";
@@ -22,6 +22,7 @@ import { errors, StatusError } from "./status.js";
 import { toTable, wantsTable } from "./table.js";
 import { checkFields, type FieldValidation } from "./field-validation.js";
 import { base64DecodeError } from "../api/core-v1-validation.js";
+import { goQuote } from "../../shared/go-format.js";
 
 /** A request after authentication, independent of HTTP (the in-process client builds these too). */
 export interface ApiRequest {
@@ -84,7 +85,13 @@ export class ApiHandler {
 
   async handle(req: ApiRequest, res: ApiResponder): Promise<void> {
     try {
-      const info = parseRequestPath(req.path);
+      let info: ReturnType<typeof parseRequestPath>;
+      try {
+        info = parseRequestPath(req.path);
+      } catch (error) {
+        if (error instanceof URIError) throw errors.badRequest(`invalid escape in the request path: ${req.path}`);
+        throw error;
+      }
       if (!info.isResourceRequest) return this.handleNonResource(req, res);
       await this.handleResource(req, info, res);
     } catch (error) {
@@ -156,10 +163,23 @@ export class ApiHandler {
     const verb = verbFor(req.method, Boolean(info.name), watch);
     if (!verb) throw errors.methodNotAllowed(req.method);
     if (!d.verbs.includes(verb) && !info.subresource) throw errors.methodNotAllowed(req.method);
+    // Without a namespace, upstream serves a namespaced resource only as an all-namespaces list or watch.
+    if (d.namespaced && !info.namespace) {
+      if (info.name) throw errors.pathNotFound();
+      if (verb !== "list" && verb !== "watch") throw errors.methodNotAllowed(req.method);
+    }
     await this.authorize(req.user, verb, info, d);
 
     const ns = d.namespaced ? info.namespace : undefined;
-    const dryRun = req.query.getAll("dryRun").includes("All");
+    const dryRunValues = req.query.getAll("dryRun");
+    const optionsKind = OPTIONS_KINDS[verb];
+    if (optionsKind && dryRunValues.some((v) => v !== "All")) {
+      // Anything but "All" is refused rather than ignored: ignoring it would make a dry run real.
+      throw errors.invalid({ resource: "", group: "meta.k8s.io", kind: optionsKind }, "", [
+        { field: "dryRun", reason: "FieldValueNotSupported", message: `Unsupported value: ${JSON.stringify(dryRunValues)}: supported values: "All"` },
+      ]);
+    }
+    const dryRun = dryRunValues.includes("All");
     switch (verb) {
       case "get":
         return this.respondObject(req, res, 200, await store.get(ns, info.name ?? ""));
@@ -185,17 +205,31 @@ export class ApiHandler {
           throw new StatusError(415, "UnsupportedMediaType", "server-side apply (application/apply-patch+yaml) is not implemented by minieks yet; use client-side apply");
         }
         const patch = this.parseJson(req.body);
+        const validation = fieldValidationOf(req);
+        let warnings: string[] = [];
         const updated = await store.update(
           ns,
           info.name ?? "",
           (current) => {
-            if (type === "json") return applyJsonPatch(current, patch) as KubeObject;
-            if (type === "merge") return applyMergePatch(current, patch) as KubeObject;
-            return applyStrategicMergePatch(current, patch, CORE_PATCH_SCHEMA) as KubeObject;
+            let patched: KubeObject;
+            try {
+              if (type === "json") patched = applyJsonPatch(current, patch);
+              else if (type === "merge") patched = applyMergePatch(current, patch);
+              else patched = applyStrategicMergePatch(current, patch, CORE_PATCH_SCHEMA);
+            } catch (error) {
+              if (error instanceof PatchError) throw new StatusError(error.code, error.reason, error.message, error.details);
+              throw error;
+            }
+            // The patched object is decoded as upstream decodes it: a type it cannot decode is a 422 on
+            // "patch"; unknown fields are dropped, warned about or refused (a bare strict decoding error).
+            const undecodable = decodeFailure(d.kind, patched);
+            if (undecodable) throw invalidPatchResult(patched, undecodable);
+            warnings = checkFields(patched, d, validation);
+            return patched;
           },
           { dryRun, subresource: info.subresource },
         );
-        return this.respondObject(req, res, 200, updated);
+        return this.respondObject(req, res, 200, updated, warnings);
       }
       case "delete": {
         const opts = this.deleteOptions(req);
@@ -209,7 +243,8 @@ export class ApiHandler {
             details: { name: object.metadata.name, group: d.group || undefined, kind: d.plural, uid: object.metadata.uid },
           }));
         }
-        return this.respondObject(req, res, deleted ? 200 : 202, object);
+        // Upstream answers 202 for a pending deletion only when the client set orphanDependents=false.
+        return this.respondObject(req, res, !deleted && opts.orphanDependents === false ? 202 : 200, object);
       }
       case "deletecollection": {
         const page = await store.list(ns, { filter: this.selectorFilter(req, d) });
@@ -287,14 +322,16 @@ export class ApiHandler {
     if (typeof obj !== "object" || obj === null || Array.isArray(obj)) {
       throw errors.badRequest("the body of the request must be a single object");
     }
-    const validation = (req.query.get("fieldValidation") ?? "Warn") as FieldValidation;
-    if (!["Strict", "Warn", "Ignore"].includes(validation)) {
-      throw errors.badRequest(`fieldValidation must be one of Ignore, Warn or Strict, not "${validation}"`);
+    const validation = fieldValidationOf(req);
+    const undecodable = decodeFailure(d.kind, obj as Record<string, unknown>);
+    if (undecodable) throw cannotHandle(d, undecodable);
+    try {
+      return { obj: obj as KubeObject, warnings: checkFields(obj as KubeObject, d, validation) };
+    } catch (error) {
+      // Upstream words a strict decoding failure of a body like any other failure to decode it.
+      if (error instanceof StatusError && error.code === 400) throw cannotHandle(d, error.message);
+      throw error;
     }
-    const undecodable = base64DecodeError(d.kind, obj as Record<string, unknown>);
-    if (undecodable) throw errors.badRequest(undecodable);
-    const warnings = checkFields(obj as KubeObject, d, validation);
-    return { obj: obj as KubeObject, warnings };
   }
 
   private parseJson(body: Uint8Array): unknown {
@@ -306,7 +343,7 @@ export class ApiHandler {
     }
   }
 
-  private deleteOptions(req: ApiRequest): { gracePeriodSeconds?: number; uid?: string; resourceVersion?: string } {
+  private deleteOptions(req: ApiRequest): { gracePeriodSeconds?: number; uid?: string; resourceVersion?: string; orphanDependents?: boolean } {
     const body = req.body.length > 0 ? (this.parseJson(req.body) as Record<string, unknown>) : {};
     const preconditions = (body.preconditions ?? {}) as { uid?: string; resourceVersion?: string };
     const grace = req.query.get("gracePeriodSeconds") ?? body.gracePeriodSeconds;
@@ -318,7 +355,9 @@ export class ApiHandler {
     if (policy !== undefined && !["Orphan", "Background", "Foreground"].includes(String(policy))) {
       throw errors.badRequest(`propagationPolicy must be one of Orphan, Background or Foreground, not "${String(policy)}"`);
     }
-    return { gracePeriodSeconds, uid: preconditions.uid, resourceVersion: preconditions.resourceVersion };
+    const orphan = req.query.get("orphanDependents") ?? body.orphanDependents;
+    const orphanDependents = orphan === undefined || orphan === null ? undefined : orphan === true || orphan === "true";
+    return { gracePeriodSeconds, uid: preconditions.uid, resourceVersion: preconditions.resourceVersion, orphanDependents };
   }
 
   private selectorFilter(req: ApiRequest, d: ResourceDescriptor): ((obj: StoredObject) => boolean) | undefined {
@@ -394,6 +433,10 @@ export class ApiHandler {
     const sendInitial = req.query.get("sendInitialEvents") === "true";
     const table = wantsTable(req.accept);
     const bookmarks = req.query.get("allowWatchBookmarks") === "true";
+    // Upstream treats an absent or zero timeoutSeconds as "the server's default".
+    const timeoutText = req.query.get("timeoutSeconds") ?? "";
+    if (timeoutText && !/^\d+$/.test(timeoutText)) throw errors.badRequest(`invalid timeoutSeconds: ${timeoutText}`);
+    const timeoutSeconds = Number(timeoutText) || (this.options.defaultWatchTimeoutSeconds ?? 1800);
     let first = true;
     const encode = (obj: StoredObject) => {
       if (!table) return obj;
@@ -451,18 +494,20 @@ export class ApiHandler {
         },
       ),
     );
-    const timeoutSeconds = Number(req.query.get("timeoutSeconds") ?? this.options.defaultWatchTimeoutSeconds ?? 1800);
     cleanups.push(clock.setTimer(timeoutSeconds * 1000, close));
     if (bookmarks) {
       const interval = (this.options.bookmarkIntervalSeconds ?? 60) * 1000;
+      // One pending timer at a time; the cleanup always cancels the current one.
+      let cancelBookmark = (): void => {};
       const schedule = (): void => {
-        cleanups.push(clock.setTimer(interval, () => {
+        cancelBookmark = clock.setTimer(interval, () => {
           if (closed) return;
           bookmark();
           schedule();
-        }));
+        });
       };
       schedule();
+      cleanups.push(() => cancelBookmark());
     }
   }
 
@@ -483,6 +528,15 @@ export class ApiHandler {
   }
 }
 
+/** The options type whose dryRun a write verb carries, as named in upstream's validation errors. */
+const OPTIONS_KINDS: Record<string, string | undefined> = {
+  create: "CreateOptions",
+  update: "UpdateOptions",
+  patch: "PatchOptions",
+  delete: "DeleteOptions",
+  deletecollection: "DeleteOptions",
+};
+
 function verbFor(method: string, hasName: boolean, watch: boolean): string | undefined {
   switch (method) {
     case "GET":
@@ -498,6 +552,101 @@ function verbFor(method: string, hasName: boolean, watch: boolean): string | und
     default:
       return undefined;
   }
+}
+
+const jsonKind = (v: unknown): string =>
+  Array.isArray(v) ? "array" : v === null ? "null" : typeof v === "boolean" ? "bool" : typeof v === "number" ? "number" : typeof v === "string" ? "string" : "object";
+
+/** Why decoding `obj` into its kind's Go type would fail (a JSON type mismatch or bad base64), or undefined. */
+function decodeFailure(kind: string, obj: Record<string, unknown>): string | undefined {
+  const base64 = base64DecodeError(kind, obj);
+  // base64DecodeError words the whole 400; only its cause is wanted here.
+  return jsonTypeError(kind, obj) ?? base64?.slice(base64.indexOf(": ") + 2);
+}
+
+/** transformDecodeError: how create and update report a body they cannot decode. */
+const cannotHandle = (d: ResourceDescriptor, detail: string): StatusError =>
+  errors.badRequest(`${d.kind} in version "${d.version}" cannot be handled as a ${d.kind}: ${detail}`);
+
+/** How upstream's patch handler reports a patched object it cannot decode. */
+function invalidPatchResult(patched: KubeObject, detail: string): StatusError {
+  const message = `Invalid value: ${goQuote(JSON.stringify(patched))}: ${detail}`;
+  return new StatusError(422, "Invalid", ` "" is invalid: patch: ${message}`, {
+    name: "",
+    group: "",
+    kind: "",
+    causes: [{ field: "patch", reason: "FieldValueInvalid", message }],
+  });
+}
+
+/**
+ * The JSON type mismatches that make decoding into the typed object fail, for the
+ * fields minieks knows the Go types of (ObjectMeta; ConfigMap and Secret data). Stored as is, such values
+ * would break every typed client that lists the resource. null is Go's zero value and passes.
+ */
+function jsonTypeError(kind: string, obj: Record<string, unknown>): string | undefined {
+  const mismatch = (value: unknown, field: string, goType: string) =>
+    `json: cannot unmarshal ${jsonKind(value)} into Go struct field ${field} of type ${goType}`;
+  const check = (value: unknown, field: string, want: "string" | "int" | "bool" | "stringMap" | "stringList" | "objectList", goType: string): string | undefined => {
+    if (value === null || value === undefined) return undefined;
+    const isMap = typeof value === "object" && !Array.isArray(value);
+    switch (want) {
+      case "string":
+        return typeof value === "string" ? undefined : mismatch(value, field, goType);
+      case "int":
+        return Number.isInteger(value) ? undefined : mismatch(value, field, goType);
+      case "bool":
+        return typeof value === "boolean" ? undefined : mismatch(value, field, goType);
+      case "stringMap": {
+        if (!isMap) return mismatch(value, field, goType);
+        const bad = Object.values(value as object).find((v) => v !== null && typeof v !== "string");
+        return bad === undefined ? undefined : mismatch(bad, field, goType === "map[string][]uint8" ? "[]uint8" : "string");
+      }
+      case "stringList": {
+        if (!Array.isArray(value)) return mismatch(value, field, goType);
+        const bad = value.find((v) => v !== null && typeof v !== "string");
+        return bad === undefined ? undefined : mismatch(bad, field, "string");
+      }
+      case "objectList": {
+        if (!Array.isArray(value)) return mismatch(value, field, `[]${goType}`);
+        const bad = value.find((v) => v !== null && (typeof v !== "object" || Array.isArray(v)));
+        return bad === undefined ? undefined : mismatch(bad, field, goType);
+      }
+    }
+  };
+  const meta = obj.metadata;
+  if (meta !== undefined && meta !== null && (typeof meta !== "object" || Array.isArray(meta))) return mismatch(meta, `${kind}.metadata`, "v1.ObjectMeta");
+  const m = (meta ?? {}) as Record<string, unknown>;
+  const at = (f: string) => `ObjectMeta.metadata.${f}`;
+  const checks = [
+    ...["name", "generateName", "namespace", "selfLink", "uid", "resourceVersion"].map((f) => check(m[f], at(f), "string", "string")),
+    check(m.generation, at("generation"), "int", "int64"),
+    check(m.deletionGracePeriodSeconds, at("deletionGracePeriodSeconds"), "int", "int64"),
+    check(m.labels, at("labels"), "stringMap", "map[string]string"),
+    check(m.annotations, at("annotations"), "stringMap", "map[string]string"),
+    check(m.finalizers, at("finalizers"), "stringList", "[]string"),
+    check(m.ownerReferences, at("ownerReferences"), "objectList", "v1.OwnerReference"),
+    check(m.managedFields, at("managedFields"), "objectList", "v1.ManagedFieldsEntry"),
+  ];
+  if (kind === "ConfigMap") {
+    checks.push(check(obj.data, "ConfigMap.data", "stringMap", "map[string]string"));
+    checks.push(check(obj.binaryData, "ConfigMap.binaryData", "stringMap", "map[string][]uint8"));
+    checks.push(check(obj.immutable, "ConfigMap.immutable", "bool", "bool"));
+  } else if (kind === "Secret") {
+    checks.push(check(obj.data, "Secret.data", "stringMap", "map[string][]uint8"));
+    checks.push(check(obj.stringData, "Secret.stringData", "stringMap", "map[string]string"));
+    checks.push(check(obj.type, "Secret.type", "string", "v1.SecretType"));
+    checks.push(check(obj.immutable, "Secret.immutable", "bool", "bool"));
+  }
+  return checks.find((c) => c !== undefined);
+}
+
+function fieldValidationOf(req: ApiRequest): FieldValidation {
+  const validation = (req.query.get("fieldValidation") ?? "Warn") as FieldValidation;
+  if (!["Strict", "Warn", "Ignore"].includes(validation)) {
+    throw errors.badRequest(`fieldValidation must be one of Ignore, Warn or Strict, not "${validation}"`);
+  }
+  return validation;
 }
 
 function parseRevision(rv: string): number {

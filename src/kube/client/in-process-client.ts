@@ -56,10 +56,8 @@ export class InProcessClient {
           } catch {
             // plain-text replies (e.g. /healthz) stay strings
           }
-          if (status >= 400) {
-            const s = parsed as { code?: number; reason?: string; message?: string; details?: never };
-            reject(new StatusError(s.code ?? status, s.reason ?? "Unknown", s.message ?? text, s.details));
-          } else resolve(parsed as T);
+          if (status >= 400) reject(statusErrorOf(status, parsed, text));
+          else resolve(parsed as T);
         },
         stream: () => {
           reject(new Error("use watch() for streaming requests"));
@@ -124,7 +122,13 @@ export class InProcessClient {
     const responder: ApiResponder = {
       send: (status, _type, payload) => {
         const text = typeof payload === "string" ? payload : Buffer.from(payload).toString("utf8");
-        finish(new StatusError(status, "Unknown", text));
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          // not a Status; reported with the raw text
+        }
+        finish(statusErrorOf(status, parsed, text));
       },
       stream: () => ({
         write: (event) => {
@@ -151,4 +155,10 @@ export class InProcessClient {
     );
     return { cancel: () => finish() };
   }
+}
+
+/** The StatusError a non-2xx reply stands for, from its Status body when it has one. */
+function statusErrorOf(status: number, parsed: unknown, text: string): StatusError {
+  const s = (parsed !== null && typeof parsed === "object" ? parsed : {}) as { code?: number; reason?: string; message?: string; details?: never };
+  return new StatusError(s.code ?? status, s.reason ?? "Unknown", s.message ?? text, s.details);
 }
