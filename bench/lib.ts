@@ -11,6 +11,9 @@ import { CreateClusterCommand, DescribeClusterCommand, EKSClient, type Cluster }
 import { DescribeSubnetsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import * as k8s from "@kubernetes/client-node";
 
+// The SDK's notice that releases after January 2027 need Node 22 would clutter every bench's output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const region = "us-east-1";
 export const credentials = { accessKeyId: "test", secretAccessKey: "test" };
@@ -199,14 +202,21 @@ export async function signedGet(endpoint: string, path: string, service: string)
   });
 }
 
-/** Resident set size of a process in KiB, from /proc/<pid>/status (`VmRSS`, or another field). */
-export function procStatusKiB(pid: number, field = "VmRSS"): number {
-  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+/** A number from /proc/<pid>/status: `VmRSS` and `VmHWM` are in KiB, `Threads` a count. */
+export function procStatus(pid: number, field: string): number {
+  const m = new RegExp(`^${field}:\\s+(\\d+)`, "m").exec(readFileSync(`/proc/${pid}/status`, "utf8"));
   if (!m?.[1]) throw new Error(`no ${field} for pid ${pid}`);
   return Number(m[1]);
 }
 
 export const openFds = (pid: number): number => readdirSync(`/proc/${pid}/fd`).length;
+
+/** User + system CPU time a process has used, in ms (from /proc/<pid>/stat, clock ticks of 10 ms). */
+export function cpuTimeMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
 
 // ---------------------------------------------------------------- AWS and Kubernetes clients
 
