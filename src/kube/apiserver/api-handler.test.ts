@@ -251,6 +251,34 @@ describe("ApiHandler: verbs on configmaps, secrets, pods and namespaces", BOUNDE
     const { resourceVersion: _rv, ...meta } = created.metadata;
     assert.deepEqual((await s.admin.update(cmRef("c"), { ...created, metadata: meta, data: { a: "4" } })).data, { a: "4" });
     await statusError(s.admin.update(cmRef("c"), { metadata: { name: "d" } }), 400, /does not match the name on the URL/);
+    await statusError(
+      s.admin.update(cmRef("c"), { metadata: { name: "c", uid: "someone-else" } }),
+      409,
+      `Operation cannot be fulfilled on configmaps "c": Precondition failed: UID in precondition: someone-else, UID in object meta: ${created.metadata.uid}`,
+    );
+    await statusError(s.admin.create(cmRef(), { metadata: { name: "e", resourceVersion: "5" } }), 400, "resourceVersion should not be set on objects to be created");
+  });
+
+  it("validates label and annotation syntax as upstream does", async () => {
+    const s = await newServer();
+    await statusError(
+      s.admin.create(cmRef(), { metadata: { name: "l", labels: { "a b": "x" } } }),
+      422,
+      /^ConfigMap "l" is invalid: metadata.labels: Invalid value: "a b": name part must consist of alphanumeric characters/,
+    );
+    await statusError(
+      s.admin.create(cmRef(), { metadata: { name: "l", labels: { app: "x y" } } }),
+      422,
+      /^ConfigMap "l" is invalid: metadata.labels: Invalid value: "x y": a valid label must be an empty string or consist of alphanumeric characters/,
+    );
+    await statusError(
+      s.admin.create(cmRef(), { metadata: { name: "l", annotations: { big: "x".repeat(256 * 1024) } } }),
+      422,
+      'ConfigMap "l" is invalid: metadata.annotations: Too long: must have at most 262144 bytes',
+    );
+    assert.equal((await s.admin.list(cmRef())).items.length, 0);
+    const ok = await s.admin.create(cmRef(), { metadata: { name: "l", labels: { "example.com/tier": "web", empty: "" }, annotations: { "Example.com/Note": "free text" } } });
+    assert.equal(ok.metadata.labels?.["example.com/tier"], "web");
   });
 
   it("folds secret stringData into base64 data and defaults the type", async () => {

@@ -70,8 +70,8 @@ function regexError(msg: string, fmt: string, ...examples: string[]): string {
   return `${msg} (e.g. ${examples.map((e) => `'${e}', `).join(" or ")}regex used for validation is '${fmt}')`;
 }
 
-/** validation.IsQualifiedName: the label-key rules. */
-function qualifiedNameErrors(value: string): string[] {
+/** validation.IsQualifiedName: the label-key (and annotation-key) rules. */
+export function qualifiedNameErrors(value: string): string[] {
   const errs: string[] = [];
   const parts = value.split("/");
   let name: string;
@@ -102,7 +102,8 @@ function qualifiedNameErrors(value: string): string[] {
   return errs;
 }
 
-function labelValueErrors(value: string): string[] {
+/** validation.IsValidLabelValue. */
+export function labelValueErrors(value: string): string[] {
   const errs: string[] = [];
   if (byteLength(value) > 63) errs.push(maxLenError(63));
   if (!LABEL_VALUE_RE.test(value)) errs.push(regexError(LABEL_VALUE_MSG, LABEL_VALUE_FMT, "MyValue", "my_value", "12345"));

@@ -5,8 +5,12 @@ import { apiVersionOf, type FieldCause, type ResourceDescriptor } from "../../ap
 import { generateNameSuffix, validateDnsLabel, validateDnsSubdomain } from "../../api/names.js";
 import type { KubeObject, StoredObject } from "../../api/types.js";
 import { errors, type ResourceName } from "../status.js";
+import { labelValueErrors, qualifiedNameErrors } from "../selectors.js";
+import { goQuote } from "../../../shared/go-format.js";
 
 const encoder = new TextEncoder();
+/** apimachinery's TotalAnnotationSizeLimitB. */
+const MAX_ANNOTATION_BYTES = 256 * 1024;
 const decoder = new TextDecoder();
 
 /** Kubernetes timestamps are RFC 3339 in whole seconds. */
@@ -142,6 +146,7 @@ export class ResourceStore {
   async create(namespace: string | undefined, input: KubeObject, options: WriteOptions = {}): Promise<StoredObject> {
     const obj = this.normalize(input, namespace);
     const meta = obj.metadata;
+    if (meta.resourceVersion) throw errors.badRequest("resourceVersion should not be set on objects to be created");
     if (!meta.name && meta.generateName) meta.name = meta.generateName + generateNameSuffix();
     delete meta.generateName;
     if (input.metadata?.generateName) meta.generateName = input.metadata.generateName;
@@ -188,6 +193,9 @@ export class ResourceStore {
       const desired = this.normalize(await mutate(structuredClone(current)), namespace);
       const wantedRv = desired.metadata.resourceVersion;
       if (wantedRv && wantedRv !== current.metadata.resourceVersion) throw errors.modified(this.name, name);
+      if (desired.metadata.uid && desired.metadata.uid !== current.metadata.uid) {
+        throw errors.conflict(this.name, name, `Precondition failed: UID in precondition: ${desired.metadata.uid}, UID in object meta: ${current.metadata.uid ?? ""}`);
+      }
       if (desired.metadata.name !== name) {
         throw errors.badRequest(`the name of the object (${desired.metadata.name ?? ""}) does not match the name on the URL (${name})`);
       }
@@ -382,10 +390,22 @@ export class ResourceStore {
       return [{ field: "metadata.name", reason: "FieldValueRequired", message: "Required value: name or generateName is required" }];
     }
     const causes = this.descriptor.nameIsDnsLabel ? validateDnsLabel(name, "metadata.name") : validateDnsSubdomain(name, "metadata.name");
+    const invalid = (field: string, value: string, detail: string): FieldCause => ({
+      field,
+      reason: "FieldValueInvalid",
+      message: `Invalid value: ${goQuote(value)}: ${detail}`,
+    });
     for (const [key, value] of Object.entries(obj.metadata.labels ?? {})) {
-      if (typeof value !== "string") {
-        causes.push({ field: `metadata.labels`, reason: "FieldValueInvalid", message: `Invalid value: ${JSON.stringify(value)}: label values must be strings (${key})` });
-      }
+      causes.push(...qualifiedNameErrors(key).map((e) => invalid("metadata.labels", key, e)));
+      causes.push(...labelValueErrors(String(value)).map((e) => invalid("metadata.labels", String(value), e)));
+    }
+    let annotationBytes = 0;
+    for (const [key, value] of Object.entries(obj.metadata.annotations ?? {})) {
+      causes.push(...qualifiedNameErrors(key.toLowerCase()).map((e) => invalid("metadata.annotations", key, e)));
+      annotationBytes += Buffer.byteLength(key) + Buffer.byteLength(String(value));
+    }
+    if (annotationBytes > MAX_ANNOTATION_BYTES) {
+      causes.push({ field: "metadata.annotations", reason: "FieldValueTooLong", message: `Too long: must have at most ${MAX_ANNOTATION_BYTES} bytes` });
     }
     return causes;
   }
