@@ -17,7 +17,7 @@ import { ClusterReconciler } from "./aws/services/eks/cluster-reconciler.js";
 import { createEksService } from "./aws/services/eks/eks-service.js";
 import { stsHostAllowList } from "./kube/apiserver/auth/eks-token.js";
 import { LocalControlPlaneHost } from "./cluster/cluster-host.js";
-import { RsaKeyPool } from "./cluster/pki.js";
+import { RsaKeyPool } from "./cluster/rsa-key-pool.js";
 
 /** A start-up failure with a one-line explanation for the user. */
 export class StartupError extends Error {}
@@ -74,6 +74,8 @@ export async function startMinieks(config: Config, options: { clock?: Clock; log
     throw error;
   }
   await reconciler.resumeAll();
+  // The X.509 code loads after start-up, in the background, so the first cluster does not wait for it.
+  setImmediate(() => void import("./cluster/pki.js"));
   return {
     port,
     endpoint: `http://${config.host}:${port}`,

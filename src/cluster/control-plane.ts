@@ -16,7 +16,8 @@ import { createApiHttpServer } from "../kube/apiserver/http-server.js";
 import { StatusError } from "../kube/apiserver/status.js";
 import { InProcessClient } from "../kube/client/in-process-client.js";
 import { NamespaceController } from "../kube/controllers/namespace/namespace-controller.js";
-import { createClusterPki, type ClusterPki, type RsaKeyPool } from "./pki.js";
+import type { ClusterPki } from "./pki.js";
+import type { RsaKeyPool } from "./rsa-key-pool.js";
 
 /** The namespaces every cluster has from the start. */
 export const SYSTEM_NAMESPACES = ["default", "kube-node-lease", "kube-public", "kube-system"];
@@ -113,6 +114,8 @@ async function loadOrCreatePki(deps: ControlPlaneDeps, root: string): Promise<Cl
   const key = `${root}/pki`;
   const existing = await deps.storage.get(key);
   if (existing) return JSON.parse(decoder.decode(existing.value)) as ClusterPki;
+  // Loaded on first use: the X.509 library is a large share of start-up time.
+  const { createClusterPki } = await import("./pki.js");
   const pki = await createClusterPki(deps.clock.now(), deps.keys);
   try {
     await deps.storage.create(key, encoder.encode(JSON.stringify(pki)));

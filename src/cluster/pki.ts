@@ -2,10 +2,10 @@
 import "reflect-metadata";
 import { webcrypto } from "node:crypto";
 import * as x509 from "@peculiar/x509";
+import { RSA, type RsaKeyPool } from "./rsa-key-pool.js";
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
-type KeyPair = webcrypto.CryptoKeyPair;
 
 /** A cluster's certificate authority and its API server's serving certificate, as PEM. */
 export interface ClusterPki {
@@ -15,32 +15,10 @@ export interface ClusterPki {
   servingKey: string;
 }
 
-// EKS cluster CAs are RSA 2048 with SHA-256 signatures.
-const RSA = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256", publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 };
+
 const YEAR_MS = 365 * 24 * 3600 * 1000;
 
 const serial = (): string => Buffer.from(webcrypto.getRandomValues(new Uint8Array(16))).toString("hex").replace(/^[89a-f]/, "1");
-
-const generateRsa = (): Promise<KeyPair> =>
-  webcrypto.subtle.generateKey(RSA, true, ["sign", "verify"]) as Promise<KeyPair>;
-
-/**
- * RSA key generation takes hundreds of milliseconds; a few pairs made ahead of time (on the
- * thread pool, off the event loop) keep cluster creation well under a second.
- */
-export class RsaKeyPool {
-  private readonly ready: Promise<KeyPair>[] = [];
-
-  constructor(private readonly size = 4) {
-    for (let i = 0; i < size; i++) this.ready.push(generateRsa());
-  }
-
-  take(): Promise<KeyPair> {
-    const next = this.ready.shift() ?? generateRsa();
-    while (this.ready.length < this.size) this.ready.push(generateRsa());
-    return next;
-  }
-}
 
 async function keyPem(key: webcrypto.CryptoKey): Promise<string> {
   return x509.PemConverter.encode(await webcrypto.subtle.exportKey("pkcs8", key), "PRIVATE KEY");
