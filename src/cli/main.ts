@@ -32,6 +32,12 @@ program
       verbose: opts.verbose,
     });
     const minieks = await startMinieks(config);
+    // Handlers go in before the banner: whoever reads the banner may signal at once.
+    const shutdown = () => {
+      void minieks.stop().then(() => process.exit(0));
+    };
+    process.once("SIGINT", shutdown);
+    process.once("SIGTERM", shutdown);
     process.stdout.write(
       [
         `minieks is up: the AWS endpoint is ${minieks.endpoint}`,
@@ -41,11 +47,6 @@ program
         "",
       ].join("\n"),
     );
-    const shutdown = () => {
-      void minieks.stop().then(() => process.exit(0));
-    };
-    process.once("SIGINT", shutdown);
-    process.once("SIGTERM", shutdown);
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
