@@ -52,8 +52,9 @@ export class AwsGateway {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = newRequestId();
     const url = new URL(req.url ?? "/", "http://localhost");
-    const rawPath = (req.url ?? "/").split("?")[0] ?? "/";
-    const rawQuery = (req.url ?? "").includes("?") ? (req.url ?? "").slice((req.url ?? "").indexOf("?") + 1) : "";
+    // SigV4 signs the path and query exactly as sent, so keep the raw (still-encoded) forms.
+    const [rawPath = "/", ...queryParts] = (req.url ?? "/").split("?");
+    const rawQuery = queryParts.join("?");
     const scope = credentialScope(req, url);
     const entry = scope ? this.services.get(scope.service) : undefined;
     const service = entry?.service;

@@ -182,7 +182,7 @@ export class ApiHandler {
     const dryRun = dryRunValues.includes("All");
     switch (verb) {
       case "get":
-        return this.respondObject(req, res, 200, await store.get(ns, info.name ?? ""));
+        return this.respondObject(req, res, d, 200, await store.get(ns, info.name ?? ""));
       case "list":
         return this.list(req, res, store, ns);
       case "watch":
@@ -191,12 +191,12 @@ export class ApiHandler {
         if (info.subresource) throw errors.methodNotAllowed(req.method);
         const { obj, warnings } = this.decodeBody(req, d);
         await this.admitNamespace(d, ns, obj);
-        return this.respondObject(req, res, 201, await store.create(ns, obj, { dryRun }), warnings);
+        return this.respondObject(req, res, d, 201, await store.create(ns, obj, { dryRun }), warnings);
       }
       case "update": {
         const { obj, warnings } = this.decodeBody(req, d);
         const updated = await store.update(ns, info.name ?? "", () => obj, { dryRun, subresource: info.subresource });
-        return this.respondObject(req, res, 200, updated, warnings);
+        return this.respondObject(req, res, d, 200, updated, warnings);
       }
       case "patch": {
         const type = patchTypeOf(req.contentType);
@@ -229,7 +229,7 @@ export class ApiHandler {
           },
           { dryRun, subresource: info.subresource },
         );
-        return this.respondObject(req, res, 200, updated, warnings);
+        return this.respondObject(req, res, d, 200, updated, warnings);
       }
       case "delete": {
         const opts = this.deleteOptions(req);
@@ -244,7 +244,7 @@ export class ApiHandler {
           }));
         }
         // Upstream answers 202 for a pending deletion only when the client set orphanDependents=false.
-        return this.respondObject(req, res, !deleted && opts.orphanDependents === false ? 202 : 200, object);
+        return this.respondObject(req, res, d, !deleted && opts.orphanDependents === false ? 202 : 200, object);
       }
       case "deletecollection": {
         const page = await store.list(ns, { filter: this.selectorFilter(req, d) });
@@ -511,12 +511,18 @@ export class ApiHandler {
     }
   }
 
-  private respondObject(req: ApiRequest, res: ApiResponder, status: number, obj: StoredObject, warnings: string[] = []): void {
+  private respondObject(
+    req: ApiRequest,
+    res: ApiResponder,
+    d: ResourceDescriptor,
+    status: number,
+    obj: StoredObject,
+    warnings: string[] = [],
+  ): void {
     const headers = warnings.length ? { warning: warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(", ") } : undefined;
-    const store = this.store(...(splitApiVersion(obj.apiVersion ?? "")), pluralOf(this.options.descriptors, obj));
     const table = wantsTable(req.accept);
-    if (store && table && req.method === "GET") {
-      const body = toTable(store.descriptor, [obj], {
+    if (table && req.method === "GET") {
+      const body = toTable(d, [obj], {
         tableVersion: table,
         now: this.options.clock.now(),
         includeObject: includeObjectOf(req),
@@ -676,12 +682,3 @@ function listOf(d: ResourceDescriptor, items: StoredObject[], resourceVersion: s
   };
 }
 
-const splitApiVersion = (apiVersion: string): [string, string] => {
-  const i = apiVersion.indexOf("/");
-  return i < 0 ? ["", apiVersion] : [apiVersion.slice(0, i), apiVersion.slice(i + 1)];
-};
-
-const pluralOf = (descriptors: ResourceDescriptor[], obj: KubeObject): string => {
-  const [group, version] = splitApiVersion(obj.apiVersion ?? "");
-  return descriptors.find((d) => d.group === group && d.version === version && d.kind === obj.kind)?.plural ?? "";
-};
