@@ -8,6 +8,9 @@ import type { ClusterRecord } from "../aws/services/eks/cluster-record.js";
 import { findVersion } from "../aws/services/eks/versions.js";
 import { CORE_V1 } from "../kube/api/core-v1.js";
 import { withCoreLifecycle } from "../kube/api/core-lifecycle.js";
+import { APPS_V1 } from "../kube/api/apps-v1.js";
+import { BATCH_V1 } from "../kube/api/batch-v1.js";
+import { withWorkloadLifecycle } from "../kube/api/workload-lifecycle.js";
 import type { UserInfo } from "../kube/api/types.js";
 import { ApiHandler } from "../kube/apiserver/api-handler.js";
 import { eksAuthenticator } from "../kube/apiserver/auth/authenticator.js";
@@ -38,6 +41,9 @@ export interface ControlPlaneDeps {
 
 export const clusterStorageRoot = (clusterId: string): string => `/k8s/${clusterId}`;
 
+/** Every resource a cluster serves, with its lifecycle rules. */
+const descriptors = () => withWorkloadLifecycle(withCoreLifecycle([...CORE_V1, ...APPS_V1, ...BATCH_V1]));
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -63,7 +69,7 @@ export class ControlPlane {
     const handler = new ApiHandler({
       storage: deps.storage,
       registryRoot: `${root}/registry`,
-      descriptors: withCoreLifecycle(CORE_V1),
+      descriptors: descriptors(),
       clock: deps.clock,
       authorizer: mastersOnlyAuthorizer,
       version: { major, minor, gitVersion: `v${facts?.patch ?? `${record.version}.0`}-eks-0000000` },
@@ -79,7 +85,7 @@ export class ControlPlane {
       }
     }
 
-    const namespaced = withCoreLifecycle(CORE_V1).filter((d) => d.namespaced);
+    const namespaced = descriptors().filter((d) => d.namespaced);
     const namespaceController = new NamespaceController(new InProcessClient(handler, CONTROLLER_MANAGER_USER), namespaced, deps.clock, deps.logger);
     namespaceController.start();
 

@@ -39,6 +39,28 @@ function defaultContainers(containers: Json[]): void {
   }
 }
 
+/**
+ * SetDefaults_PodSpec and its containers' defaults: what every PodSpec gets, in a Pod or in a
+ * workload's pod template (pod-only defaults such as enableServiceLinks stay with pods).
+ */
+export function defaultPodSpec(spec: Record<string, unknown>): void {
+  spec.restartPolicy ??= "Always";
+  spec.terminationGracePeriodSeconds ??= 30;
+  spec.dnsPolicy ??= "ClusterFirst";
+  spec.schedulerName ??= "default-scheduler";
+  spec.securityContext ??= {};
+  defaultContainers(list(spec.containers));
+  defaultContainers(list(spec.initContainers));
+}
+
+/** The PodSpec checks minieks makes (containers and init containers), with paths under `prefix` (e.g. `spec.template.spec`). */
+export function validatePodSpec(spec: Record<string, unknown>, prefix: string): FieldCause[] {
+  return [
+    ...validateContainers(spec.containers, `${prefix}.containers`, true),
+    ...validateContainers(spec.initContainers, `${prefix}.initContainers`, false),
+  ];
+}
+
 function validateContainers(containers: unknown, field: string, required: boolean): FieldCause[] {
   const causes: FieldCause[] = [];
   const items = list(containers);
@@ -61,16 +83,10 @@ const pods: Strategy = {
   prepareForCreate(pod) {
     const spec = obj(pod.spec);
     pod.spec = spec;
-    spec.restartPolicy ??= "Always";
-    spec.terminationGracePeriodSeconds ??= 30;
-    spec.dnsPolicy ??= "ClusterFirst";
-    spec.schedulerName ??= "default-scheduler";
-    spec.securityContext ??= {};
+    defaultPodSpec(spec);
     spec.enableServiceLinks ??= true;
     spec.priority ??= 0;
     spec.preemptionPolicy ??= "PreemptLowerPriority";
-    defaultContainers(list(spec.containers));
-    defaultContainers(list(spec.initContainers));
     pod.status = { phase: "Pending", qosClass: qosClass(list(spec.containers)) };
   },
   prepareForUpdate(pod, old) {
@@ -82,10 +98,7 @@ const pods: Strategy = {
   },
   validate(pod) {
     const spec = obj(pod.spec);
-    const causes = [
-      ...validateContainers(spec.containers, "spec.containers", true),
-      ...validateContainers(spec.initContainers, "spec.initContainers", false),
-    ];
+    const causes = validatePodSpec(spec, "spec");
     const policy = spec.restartPolicy;
     if (!["Always", "OnFailure", "Never"].includes(String(policy))) {
       causes.push({ field: "spec.restartPolicy", reason: "FieldValueNotSupported", message: `Unsupported value: "${String(policy)}": supported values: "Always", "OnFailure", "Never"` });

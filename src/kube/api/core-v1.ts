@@ -33,7 +33,8 @@ export function formatLabels(labels: unknown): string {
   return pairs.length === 0 ? "<none>" : pairs.join(",");
 }
 
-const ALL_VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+/** The verbs of a resource served by the generic store. */
+export const ALL_VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 
 /** SwaggerDoc() strings that printers.go uses as column descriptions (k8s.io/api types_swagger_doc_generated.go). */
 const DOC = {
@@ -82,14 +83,17 @@ const DOC = {
   eventCount: "The number of times this event has occurred.",
 } as const;
 
-const col = (name: string, description: string, priority: 0 | 1 = 0, type: PrinterColumn["type"] = "string"): PrinterColumn => ({
+/** A printer column; priority 1 columns show only with `-o wide`. */
+export const col = (name: string, description: string, priority: 0 | 1 = 0, type: PrinterColumn["type"] = "string"): PrinterColumn => ({
   name,
   type,
   description,
   priority,
 });
-const nameCol = (priority: 0 | 1 = 0): PrinterColumn => ({ name: "Name", type: "string", format: "name", description: DOC.name, priority });
-const ageCol = (): PrinterColumn => col("Age", DOC.creationTimestamp);
+/** The Name column every printer starts with (ObjectMeta's name doc). */
+export const nameCol = (priority: 0 | 1 = 0): PrinterColumn => ({ name: "Name", type: "string", format: "name", description: DOC.name, priority });
+/** The Age column (ObjectMeta's creationTimestamp doc). */
+export const ageCol = (): PrinterColumn => col("Age", DOC.creationTimestamp);
 
 const nameOf = (obj: StoredObject) => obj.metadata.name ?? "";
 const ageOf = (obj: StoredObject, now: Date) => age(obj.metadata.creationTimestamp, now);

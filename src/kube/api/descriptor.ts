@@ -10,6 +10,13 @@ export interface PrinterColumn {
   priority: 0 | 1;
 }
 
+/** A kind with its API group and version. */
+export interface GroupVersionKind {
+  group: string;
+  version: string;
+  kind: string;
+}
+
 /** A field-validation cause, e.g. { field: "metadata.name", reason: "FieldValueRequired", message: "Required value" }. */
 export interface FieldCause {
   field: string;
@@ -54,6 +61,11 @@ export interface ResourceDescriptor {
   verbs: string[];
   /** e.g. ["status"]; namespaces also have "finalize". */
   subresources: string[];
+  /**
+   * Subresources answered with another kind, e.g. `scale` → autoscaling/v1 Scale: discovery
+   * publishes this response kind and the handler serves the subresource through its view.
+   */
+  subresourceKinds?: Record<string, GroupVersionKind>;
   /** Kinds with a spec get metadata.generation, bumped on spec changes. */
   hasSpec: boolean;
   /** Top-level fields an object of this kind may carry (besides apiVersion, kind, metadata). */

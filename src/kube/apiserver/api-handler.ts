@@ -13,9 +13,10 @@ import {
   wantsAggregated,
 } from "./discovery.js";
 import { OPENAPI_V2_CONTENT_TYPE, openApiV2Protobuf, openApiV3Index, openApiV3Json } from "./openapi.js";
-import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, CORE_PATCH_SCHEMA, PatchError, patchTypeOf } from "./patch.js";
+import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, CORE_PATCH_SCHEMA, PatchError, patchTypeOf, type PatchSchema } from "./patch.js";
 import { decodeKubernetesProtobuf, KUBERNETES_PROTOBUF } from "./protobuf/decode.js";
 import { ResourceStore } from "./registry/resource-store.js";
+import { SUBRESOURCE_VIEWS, type SubresourceView } from "./scale.js";
 import { parseRequestPath, type ResourceRequestInfo } from "./request-info.js";
 import { fieldSelectorFields, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from "./selectors.js";
 import { errors, StatusError } from "./status.js";
@@ -180,6 +181,8 @@ export class ApiHandler {
       ]);
     }
     const dryRun = dryRunValues.includes("All");
+    const view = info.subresource && d.subresourceKinds?.[info.subresource] ? SUBRESOURCE_VIEWS[info.subresource] : undefined;
+    if (view) return this.handleView(req, res, store, view, verb, ns, info, dryRun);
     switch (verb) {
       case "get":
         return this.respondObject(req, res, d, 200, await store.get(ns, info.name ?? ""));
@@ -199,27 +202,14 @@ export class ApiHandler {
         return this.respondObject(req, res, d, 200, updated, warnings);
       }
       case "patch": {
-        const type = patchTypeOf(req.contentType);
-        if (!type) throw errors.unsupportedMediaType(req.contentType);
-        if (type === "apply") {
-          throw new StatusError(415, "UnsupportedMediaType", "server-side apply (application/apply-patch+yaml) is not implemented by minieks yet; use client-side apply");
-        }
-        const patch = this.parseJson(req.body);
+        const applyPatch = this.patcher(req);
         const validation = fieldValidationOf(req);
         let warnings: string[] = [];
         const updated = await store.update(
           ns,
           info.name ?? "",
           (current) => {
-            let patched: KubeObject;
-            try {
-              if (type === "json") patched = applyJsonPatch(current, patch);
-              else if (type === "merge") patched = applyMergePatch(current, patch);
-              else patched = applyStrategicMergePatch(current, patch, CORE_PATCH_SCHEMA);
-            } catch (error) {
-              if (error instanceof PatchError) throw new StatusError(error.code, error.reason, error.message, error.details);
-              throw error;
-            }
+            const patched = applyPatch(current, CORE_PATCH_SCHEMA);
             // The patched object is decoded as upstream decodes it: a type it cannot decode is a 422 on
             // "patch"; unknown fields are dropped, warned about or refused (a bare strict decoding error).
             const undecodable = decodeFailure(d.kind, patched);
@@ -260,6 +250,79 @@ export class ApiHandler {
         return res.send(200, JSON_TYPE, JSON.stringify(listOf(d, removed, String(await store.currentRevision()))));
       }
     }
+  }
+
+  /** A subresource of another kind (…/scale): read from the parent, written back into it, answered as the view. */
+  private async handleView(
+    req: ApiRequest,
+    res: ApiResponder,
+    store: ResourceStore,
+    view: SubresourceView,
+    verb: string,
+    ns: string | undefined,
+    info: ResourceRequestInfo,
+    dryRun: boolean,
+  ): Promise<void> {
+    const name = info.name ?? "";
+    const reply = (obj: StoredObject) => res.send(200, JSON_TYPE, JSON.stringify(view.read(obj)));
+    const options = { dryRun, subresource: info.subresource };
+    switch (verb) {
+      case "get":
+        return reply(await store.get(ns, name));
+      case "update": {
+        const body = this.decodeViewBody(req);
+        return reply(await store.update(ns, name, (current) => view.write(current, body), options));
+      }
+      case "patch": {
+        const applyPatch = this.patcher(req);
+        const updated = await store.update(ns, name, (current) => view.write(current, applyPatch(view.read(current), { lists: {} })), options);
+        return reply(updated);
+      }
+      default:
+        throw errors.methodNotAllowed(req.method);
+    }
+  }
+
+  /**
+   * The patch a request carries, as a function of the current object; patch failures become
+   * upstream's Status errors, and server-side apply is refused until it is implemented.
+   */
+  private patcher(req: ApiRequest): (current: KubeObject, schema: PatchSchema) => KubeObject {
+    const type = patchTypeOf(req.contentType);
+    if (!type) throw errors.unsupportedMediaType(req.contentType);
+    if (type === "apply") {
+      throw new StatusError(415, "UnsupportedMediaType", "server-side apply (application/apply-patch+yaml) is not implemented by minieks yet; use client-side apply");
+    }
+    const patch = this.parseJson(req.body);
+    return (current, schema) => {
+      try {
+        if (type === "json") return applyJsonPatch(current, patch);
+        if (type === "merge") return applyMergePatch(current, patch);
+        return applyStrategicMergePatch(current, patch, schema);
+      } catch (error) {
+        if (error instanceof PatchError) throw new StatusError(error.code, error.reason, error.message, error.details);
+        throw error;
+      }
+    };
+  }
+
+  /** A JSON or YAML body of a view (kubectl sends Scale as JSON). */
+  private decodeViewBody(req: ApiRequest): KubeObject {
+    const type = (req.contentType.split(";")[0] ?? "").trim();
+    let obj: unknown;
+    if (type === "application/yaml") {
+      try {
+        obj = parseYaml(Buffer.from(req.body).toString("utf8"));
+      } catch (error) {
+        throw errors.badRequest(`unable to parse YAML body: ${(error as Error).message}`);
+      }
+    } else if (type === "" || type === JSON_TYPE || type === "*/*") {
+      obj = this.parseJson(req.body);
+    } else {
+      throw errors.unsupportedMediaType(req.contentType);
+    }
+    if (typeof obj !== "object" || obj === null || Array.isArray(obj)) throw errors.badRequest("the body of the request must be a single object");
+    return obj as KubeObject;
   }
 
   private async authorize(user: UserInfo, verb: string, info: ResourceRequestInfo, d: ResourceDescriptor): Promise<void> {

@@ -52,13 +52,17 @@ export function apiResourceList(descriptors: ResourceDescriptor[], group: string
         ...(d.categories.length ? { categories: d.categories } : {}),
         storageVersionHash: storageVersionHash(d),
       },
-      ...d.subresources.map((sub) => ({
-        name: `${d.plural}/${sub}`,
-        singularName: "",
-        namespaced: d.namespaced,
-        kind: d.kind,
-        verbs: subresourceVerbs(sub),
-      })),
+      ...d.subresources.map((sub) => {
+        const other = d.subresourceKinds?.[sub];
+        return {
+          name: `${d.plural}/${sub}`,
+          singularName: "",
+          namespaced: d.namespaced,
+          ...(other ? { group: other.group, version: other.version } : {}),
+          kind: other?.kind ?? d.kind,
+          verbs: subresourceVerbs(sub),
+        };
+      }),
     ]),
   };
 }
@@ -119,7 +123,7 @@ export function aggregatedDiscovery(descriptors: ResourceDescriptor[], core: boo
               ? {
                   subresources: d.subresources.map((sub) => ({
                     subresource: sub,
-                    responseKind: { group: d.group, version: d.version, kind: d.kind },
+                    responseKind: d.subresourceKinds?.[sub] ?? { group: d.group, version: d.version, kind: d.kind },
                     verbs: subresourceVerbs(sub),
                   })),
                 }

@@ -290,6 +290,8 @@ export interface KindSchema {
 }
 
 const CORE = "io.k8s.api.core.v1";
+const APPS = "io.k8s.api.apps.v1";
+const BATCH = "io.k8s.api.batch.v1";
 const objectReference = object("ObjectReference contains enough information to let you inspect or modify the referred object.", {
   apiVersion: string("API version of the referent."),
   fieldPath: string(
@@ -304,15 +306,19 @@ const objectReference = object("ObjectReference contains enough information to l
   uid: string("UID of the referent. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#uids"),
 }, { "x-kubernetes-map-type": "atomic" });
 
-/** A kind whose spec and status are open objects named like upstream (PodSpec, PodStatus). */
-function specStatusKind(kind: string, d: { kind: string; spec: string; specType: string; status: string; statusType: string; list: string; items: string }): KindSchema {
+/** A kind whose spec and status are open objects named like upstream (PodSpec, PodStatus), in schema package `pkg`. */
+function specStatusKind(
+  kind: string,
+  d: { kind: string; spec: string; specType: string; status: string; statusType: string; list: string; items: string },
+  pkg = CORE,
+): KindSchema {
   return {
     description: d.kind,
     properties: {
-      spec: refProp(`${CORE}.${kind}Spec`, d.spec),
-      status: refProp(`${CORE}.${kind}Status`, d.status),
+      spec: refProp(`${pkg}.${kind}Spec`, d.spec),
+      status: refProp(`${pkg}.${kind}Status`, d.status),
     },
-    refs: { [`${CORE}.${kind}Spec`]: openObject(d.specType), [`${CORE}.${kind}Status`]: openObject(d.statusType) },
+    refs: { [`${pkg}.${kind}Spec`]: openObject(d.specType), [`${pkg}.${kind}Status`]: openObject(d.statusType) },
     listDescription: d.list,
     itemsDescription: d.items,
     complete: false,
@@ -467,4 +473,95 @@ export const KIND_SCHEMAS: Record<string, KindSchema> = {
     itemsDescription: "List of events",
     complete: true,
   },
+  "apps/v1/ControllerRevision": {
+    description:
+      "ControllerRevision implements an immutable snapshot of state data. Clients are responsible for serializing and deserializing the objects that contain their internal state. Once a ControllerRevision has been successfully created, it can not be updated. The API Server will fail validation of all requests that attempt to mutate the Data field. ControllerRevisions may, however, be deleted. Note that, due to its use by both the DaemonSet and StatefulSet controllers for update and rollback, this object is beta. However, it may be subject to name and representation changes in future releases, and clients should not depend on its stability. It is primarily for internal use by controllers.",
+    required: ["revision"],
+    properties: {
+      data: refProp("io.k8s.apimachinery.pkg.runtime.RawExtension", "Data is the serialized representation of the state."),
+      revision: desc("Revision indicates the revision of the state represented by Data.", { type: "integer", format: "int64", default: 0 }),
+    },
+    refs: {},
+    listDescription: "ControllerRevisionList is a resource containing a list of ControllerRevision objects.",
+    itemsDescription: "Items is the list of ControllerRevisions",
+    complete: true,
+  },
+  "apps/v1/DaemonSet": specStatusKind(
+    "DaemonSet",
+    {
+      kind: "DaemonSet represents the configuration of a daemon set.",
+      spec: `The desired behavior of this daemon set. More info: ${SPEC_AND_STATUS}`,
+      specType: "DaemonSetSpec is the specification of a daemon set.",
+      status: `The current status of this daemon set. This data may be out of date by some window of time. Populated by the system. Read-only. More info: ${SPEC_AND_STATUS}`,
+      statusType: "DaemonSetStatus represents the current status of a daemon set.",
+      list: "DaemonSetList is a collection of daemon sets.",
+      items: "A list of daemon sets.",
+    },
+    APPS,
+  ),
+  "apps/v1/Deployment": specStatusKind(
+    "Deployment",
+    {
+      kind: "Deployment enables declarative updates for Pods and ReplicaSets.",
+      spec: "Specification of the desired behavior of the Deployment.",
+      specType: "DeploymentSpec is the specification of the desired behavior of the Deployment.",
+      status: "Most recently observed status of the Deployment.",
+      statusType: "DeploymentStatus is the most recently observed status of the Deployment.",
+      list: "DeploymentList is a list of Deployments.",
+      items: "Items is the list of Deployments.",
+    },
+    APPS,
+  ),
+  "apps/v1/ReplicaSet": specStatusKind(
+    "ReplicaSet",
+    {
+      kind: "ReplicaSet ensures that a specified number of pod replicas are running at any given time.",
+      spec: `Spec defines the specification of the desired behavior of the ReplicaSet. More info: ${SPEC_AND_STATUS}`,
+      specType: "ReplicaSetSpec is the specification of a ReplicaSet.",
+      status: `Status is the most recently observed status of the ReplicaSet. This data may be out of date by some window of time. Populated by the system. Read-only. More info: ${SPEC_AND_STATUS}`,
+      statusType: "ReplicaSetStatus represents the current status of a ReplicaSet.",
+      list: "ReplicaSetList is a collection of ReplicaSets.",
+      items: "List of ReplicaSets. More info: https://kubernetes.io/docs/concepts/workloads/controllers/replicaset",
+    },
+    APPS,
+  ),
+  "apps/v1/StatefulSet": specStatusKind(
+    "StatefulSet",
+    {
+      kind: "StatefulSet represents a set of pods with consistent identities. Identities are defined as:\n  - Network: A single stable DNS and hostname.\n  - Storage: As many VolumeClaims as requested.\n\nThe StatefulSet guarantees that a given network identity will always map to the same storage identity.",
+      spec: "Spec defines the desired identities of pods in this set.",
+      specType: "A StatefulSetSpec is the specification of a StatefulSet.",
+      status: "Status is the current status of Pods in this StatefulSet. This data may be out of date by some window of time.",
+      statusType: "StatefulSetStatus represents the current state of a StatefulSet.",
+      list: "StatefulSetList is a collection of StatefulSets.",
+      items: "Items is the list of stateful sets.",
+    },
+    APPS,
+  ),
+  "batch/v1/CronJob": specStatusKind(
+    "CronJob",
+    {
+      kind: "CronJob represents the configuration of a single cron job.",
+      spec: `Specification of the desired behavior of a cron job, including the schedule. More info: ${SPEC_AND_STATUS}`,
+      specType: "CronJobSpec describes how the job execution will look like and when it will actually run.",
+      status: `Current status of a cron job. More info: ${SPEC_AND_STATUS}`,
+      statusType: "CronJobStatus represents the current state of a cron job.",
+      list: "CronJobList is a collection of cron jobs.",
+      items: "items is the list of CronJobs.",
+    },
+    BATCH,
+  ),
+  "batch/v1/Job": specStatusKind(
+    "Job",
+    {
+      kind: "Job represents the configuration of a single job.",
+      spec: `Specification of the desired behavior of a job. More info: ${SPEC_AND_STATUS}`,
+      specType: "JobSpec describes how the job execution will look like.",
+      status: `Current status of a job. More info: ${SPEC_AND_STATUS}`,
+      statusType: "JobStatus represents the current state of a Job.",
+      list: "JobList is a collection of jobs.",
+      items: "items is the list of Jobs.",
+    },
+    BATCH,
+  ),
 };

@@ -18,6 +18,8 @@ import {
 } from "./openapi.js";
 import { toTable, wantsTable } from "./table.js";
 import { CORE_V1 } from "../api/core-v1.js";
+import { APPS_V1 } from "../api/apps-v1.js";
+import { BATCH_V1 } from "../api/batch-v1.js";
 import type { ResourceDescriptor } from "../api/descriptor.js";
 import type { StoredObject } from "../api/types.js";
 
@@ -134,6 +136,23 @@ describe("OpenAPI v3 documents", () => {
       const props = (s[schemaName("", "v1", d.kind)] as { properties: Record<string, { description?: string }> }).properties;
       for (const f of d.topLevelFields) assert.ok(props[f]?.description, `${d.kind}.${f}`);
     }
+  });
+
+  it("describes the apps/v1 and batch/v1 kinds at the top level, with their own schema packages", () => {
+    for (const [group, ds] of [["apps", APPS_V1], ["batch", BATCH_V1]] as const) {
+      const gv = openApiV3Document([...CORE_V1, ...ds], `${group}/v1`);
+      assert.ok(gv);
+      const schemas = gv.components.schemas;
+      for (const d of ds) {
+        const kind = schemas[schemaName(group, "v1", d.kind)] as { description: string; properties: Record<string, { description?: string }> };
+        assert.ok(kind.description && !kind.description.endsWith("resource."), d.kind);
+        for (const f of d.topLevelFields) assert.ok(kind.properties[f]?.description, `${d.kind}.${f}`);
+      }
+      const refs = JSON.stringify(gv).match(/"\$ref":"#\/components\/schemas\/[^"]+"/g) ?? [];
+      for (const r of new Set(refs)) assert.ok(schemas[r.slice(29, -1)], r);
+    }
+    const apps = openApiV3Document([...CORE_V1, ...APPS_V1], "apps/v1");
+    assert.equal((apps?.components.schemas["io.k8s.api.apps.v1.DeploymentSpec"] as { description: string }).description, "DeploymentSpec is the specification of the desired behavior of the Deployment.");
   });
 
   it("resolves every $ref", () => {
