@@ -270,7 +270,7 @@ export class ApiHandler {
       case "get":
         return reply(await store.get(ns, name));
       case "update": {
-        const body = this.decodeViewBody(req);
+        const body = this.parseObjectBody(req, false);
         return reply(await store.update(ns, name, (current) => view.write(current, body), options));
       }
       case "patch": {
@@ -306,11 +306,20 @@ export class ApiHandler {
     };
   }
 
-  /** A JSON or YAML body of a view (kubectl sends Scale as JSON). */
-  private decodeViewBody(req: ApiRequest): KubeObject {
+  /**
+   * The request body as one object: JSON or YAML, and Kubernetes protobuf where the caller
+   * accepts it (typed objects; views such as Scale arrive as JSON).
+   */
+  private parseObjectBody(req: ApiRequest, allowProtobuf: boolean): KubeObject {
     const type = (req.contentType.split(";")[0] ?? "").trim();
     let obj: unknown;
-    if (type === "application/yaml") {
+    if (allowProtobuf && type === KUBERNETES_PROTOBUF) {
+      try {
+        obj = decodeKubernetesProtobuf(req.body);
+      } catch (error) {
+        throw errors.badRequest(`unable to decode protobuf body: ${(error as Error).message}`);
+      }
+    } else if (type === "application/yaml") {
       try {
         obj = parseYaml(Buffer.from(req.body).toString("utf8"));
       } catch (error) {
@@ -321,7 +330,9 @@ export class ApiHandler {
     } else {
       throw errors.unsupportedMediaType(req.contentType);
     }
-    if (typeof obj !== "object" || obj === null || Array.isArray(obj)) throw errors.badRequest("the body of the request must be a single object");
+    if (typeof obj !== "object" || obj === null || Array.isArray(obj)) {
+      throw errors.badRequest("the body of the request must be a single object");
+    }
     return obj as KubeObject;
   }
 
@@ -363,33 +374,12 @@ export class ApiHandler {
   }
 
   private decodeBody(req: ApiRequest, d: ResourceDescriptor): { obj: KubeObject; warnings: string[] } {
-    const type = (req.contentType.split(";")[0] ?? "").trim();
-    let obj: unknown;
-    if (type === KUBERNETES_PROTOBUF) {
-      try {
-        obj = decodeKubernetesProtobuf(req.body);
-      } catch (error) {
-        throw errors.badRequest(`unable to decode protobuf body: ${(error as Error).message}`);
-      }
-    } else if (type === "application/yaml") {
-      try {
-        obj = parseYaml(Buffer.from(req.body).toString("utf8"));
-      } catch (error) {
-        throw errors.badRequest(`unable to parse YAML body: ${(error as Error).message}`);
-      }
-    } else if (type === "" || type === JSON_TYPE || type === "*/*") {
-      obj = this.parseJson(req.body);
-    } else {
-      throw errors.unsupportedMediaType(req.contentType);
-    }
-    if (typeof obj !== "object" || obj === null || Array.isArray(obj)) {
-      throw errors.badRequest("the body of the request must be a single object");
-    }
+    const obj = this.parseObjectBody(req, true);
     const validation = fieldValidationOf(req);
     const undecodable = decodeFailure(d.kind, obj as Record<string, unknown>);
     if (undecodable) throw cannotHandle(d, undecodable);
     try {
-      return { obj: obj as KubeObject, warnings: checkFields(obj as KubeObject, d, validation) };
+      return { obj, warnings: checkFields(obj, d, validation) };
     } catch (error) {
       // Upstream words a strict decoding failure of a body like any other failure to decode it.
       if (error instanceof StatusError && error.code === 400) throw cannotHandle(d, error.message);
