@@ -55,6 +55,17 @@ export async function startMinieks(config: Config, options: { clock?: Clock; log
     credentials,
     tokenHosts: (h) => stsHostAllowList([`127.0.0.1:${port}`, `localhost:${port}`])(h),
     keys: new RsaKeyPool(),
+    timeScale: config.timeScale,
+    // Replaced by EC2's node source once instances exist (node groups).
+    nodeSource: () => ({
+      watchInstances: () => () => {},
+      network: {
+        networkInterfaces: () => Promise.reject(new Error("no EC2 instances yet")),
+        attachNetworkInterface: () => Promise.reject(new Error("no EC2 instances yet")),
+        assignPrivateIps: () => Promise.reject(new Error("no EC2 instances yet")),
+        unassignPrivateIps: () => Promise.reject(new Error("no EC2 instances yet")),
+      },
+    }),
   });
   const reconciler = new ClusterReconciler(storage, ec2, host, clock, config.timeScale, logger);
   const gateway = new AwsGateway({

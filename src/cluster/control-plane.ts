@@ -18,7 +18,8 @@ import { mastersOnlyAuthorizer, SYSTEM_MASTERS } from "../kube/apiserver/auth/au
 import { createApiHttpServer } from "../kube/apiserver/http-server.js";
 import { StatusError } from "../kube/apiserver/status.js";
 import { InProcessClient } from "../kube/client/in-process-client.js";
-import { NamespaceController } from "../kube/controllers/namespace/namespace-controller.js";
+import type { ClusterNodeSource } from "../kube/kubelet/node-source.js";
+import { CLUSTER_COMPONENTS, clientFactory, type ClusterComponent } from "./cluster-components.js";
 import type { ClusterPki } from "./pki.js";
 import type { RsaKeyPool } from "./rsa-key-pool.js";
 
@@ -27,7 +28,6 @@ export const SYSTEM_NAMESPACES = ["default", "kube-node-lease", "kube-public", "
 
 /** Built-in components act as these users (kube-apiserver's loopback client; kube-controller-manager). */
 const APISERVER_USER: UserInfo = { username: "system:apiserver", groups: [SYSTEM_MASTERS, "system:authenticated"] };
-const CONTROLLER_MANAGER_USER: UserInfo = { username: "system:kube-controller-manager", groups: [SYSTEM_MASTERS, "system:authenticated"] };
 
 export interface ControlPlaneDeps {
   storage: Storage;
@@ -37,6 +37,9 @@ export interface ControlPlaneDeps {
   /** Hosts an EKS token's presigned URL may name (the local gateway and STS's real names). */
   tokenHosts: (host: string) => boolean;
   keys: RsaKeyPool;
+  timeScale: number;
+  /** The EC2 instances behind a cluster's nodes (EC2 implements it). */
+  nodeSource: (record: ClusterRecord) => ClusterNodeSource;
 }
 
 export const clusterStorageRoot = (clusterId: string): string => `/k8s/${clusterId}`;
@@ -55,7 +58,7 @@ const decoder = new TextDecoder();
 export class ControlPlane {
   private constructor(
     private readonly server: Server,
-    private readonly controllers: { stop(): void }[],
+    private readonly components: ClusterComponent[],
     readonly port: number,
     readonly caCertificatePem: string,
   ) {}
@@ -85,9 +88,6 @@ export class ControlPlane {
       }
     }
 
-    const namespaced = descriptors().filter((d) => d.namespaced);
-    const namespaceController = new NamespaceController(new InProcessClient(handler, CONTROLLER_MANAGER_USER), namespaced, deps.clock, deps.logger);
-    namespaceController.start();
 
     const server = createApiHttpServer({
       key: pki.servingKey,
@@ -106,11 +106,30 @@ export class ControlPlane {
     });
     port = await listen(server, record.endpointPort);
     deps.logger.info("cluster API server serving", { cluster: record.name, port });
-    return new ControlPlane(server, [namespaceController], port, pki.caCertificate);
+
+    const context = {
+      record,
+      handler,
+      descriptors: descriptors(),
+      clock: deps.clock,
+      logger: deps.logger,
+      timeScale: deps.timeScale,
+      nodeSource: deps.nodeSource(record),
+      clientAs: clientFactory(handler),
+    };
+    const components: ClusterComponent[] = [];
+    for (const spec of CLUSTER_COMPONENTS) {
+      try {
+        components.push(await spec.start(context));
+      } catch (error) {
+        deps.logger.error("cluster component failed to start", { cluster: record.name, component: spec.name, error: (error as Error).message });
+      }
+    }
+    return new ControlPlane(server, components, port, pki.caCertificate);
   }
 
   async stop(): Promise<void> {
-    this.controllers.forEach((c) => c.stop());
+    for (const component of [...this.components].reverse()) await component.stop();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }

@@ -4,6 +4,8 @@ import type { Storage } from "../../storage/interface.js";
 import { qualifiedResource, type ResourceDescriptor } from "../api/descriptor.js";
 import type { KubeObject, StoredObject, UserInfo } from "../api/types.js";
 import type { Authorizer } from "./auth/authorizer.js";
+import { AdmissionChain, type AdmissionAttributes, type AdmissionPlugin } from "./admission/admission.js";
+import { namespaceLifecycle } from "./admission/namespace-lifecycle.js";
 import {
   aggregatedContentType,
   aggregatedDiscovery,
@@ -63,6 +65,8 @@ export interface ApiHandlerOptions {
   /** Upstream picks a random watch timeout in [MinRequestTimeout, 2×MinRequestTimeout). */
   defaultWatchTimeoutSeconds?: number;
   bookmarkIntervalSeconds?: number;
+  /** Admission plugins after NamespaceLifecycle, in order; built with the handler so they can read the API. */
+  admission?: (handler: ApiHandler) => AdmissionPlugin[];
 }
 
 const JSON_TYPE = "application/json";
@@ -73,11 +77,13 @@ const JSON_TYPE = "application/json";
  */
 export class ApiHandler {
   private readonly stores = new Map<string, ResourceStore>();
+  private readonly admission: AdmissionChain;
 
   constructor(private readonly options: ApiHandlerOptions) {
     for (const d of options.descriptors) {
       this.stores.set(`${d.group}/${d.version}/${d.plural}`, new ResourceStore(options.storage, options.registryRoot, d, options.clock));
     }
+    this.admission = new AdmissionChain([namespaceLifecycle(() => this.store("", "v1", "namespaces")), ...(options.admission?.(this) ?? [])]);
   }
 
   store(group: string, version: string, plural: string): ResourceStore | undefined {
@@ -181,8 +187,9 @@ export class ApiHandler {
       ]);
     }
     const dryRun = dryRunValues.includes("All");
+    const admit = this.admitting(req, info, d, ns, dryRun, verb);
     const view = info.subresource && d.subresourceKinds?.[info.subresource] ? SUBRESOURCE_VIEWS[info.subresource] : undefined;
-    if (view) return this.handleView(req, res, store, view, verb, ns, info, dryRun);
+    if (view) return this.handleView(req, res, store, view, verb, ns, info, dryRun, admit);
     switch (verb) {
       case "get":
         return this.respondObject(req, res, d, 200, await store.get(ns, info.name ?? ""));
@@ -193,12 +200,16 @@ export class ApiHandler {
       case "create": {
         if (info.subresource) throw errors.methodNotAllowed(req.method);
         const { obj, warnings } = this.decodeBody(req, d);
-        await this.admitNamespace(d, ns, obj);
-        return this.respondObject(req, res, d, 201, await store.create(ns, obj, { dryRun }), warnings);
+        const admitted = await admit.mutate(obj);
+        return this.respondObject(req, res, d, 201, await store.create(ns, admitted, { dryRun, validateAdmission: admit.validate }), warnings);
       }
       case "update": {
         const { obj, warnings } = this.decodeBody(req, d);
-        const updated = await store.update(ns, info.name ?? "", () => obj, { dryRun, subresource: info.subresource });
+        const updated = await store.update(ns, info.name ?? "", (current) => admit.mutate(structuredClone(obj), current), {
+          dryRun,
+          subresource: info.subresource,
+          validateAdmission: admit.validate,
+        });
         return this.respondObject(req, res, d, 200, updated, warnings);
       }
       case "patch": {
@@ -215,15 +226,15 @@ export class ApiHandler {
             const undecodable = decodeFailure(d.kind, patched);
             if (undecodable) throw invalidPatchResult(patched, undecodable);
             warnings = checkFields(patched, d, validation);
-            return patched;
+            return admit.mutate(patched, current);
           },
-          { dryRun, subresource: info.subresource },
+          { dryRun, subresource: info.subresource, validateAdmission: admit.validate },
         );
         return this.respondObject(req, res, d, 200, updated, warnings);
       }
       case "delete": {
         const opts = this.deleteOptions(req);
-        const { object, deleted } = await store.delete(ns, info.name ?? "", { ...opts, dryRun });
+        const { object, deleted } = await store.delete(ns, info.name ?? "", { ...opts, dryRun, validateAdmission: admit.validate });
         if (deleted && !returnsDeletedObject(d)) {
           return res.send(200, JSON_TYPE, JSON.stringify({
             kind: "Status",
@@ -242,7 +253,9 @@ export class ApiHandler {
         const removed: StoredObject[] = [];
         for (const obj of page.items) {
           try {
-            removed.push((await store.delete(obj.metadata.namespace, obj.metadata.name ?? "", { gracePeriodSeconds: opts.gracePeriodSeconds, dryRun })).object);
+            const admitOne = this.admitting(req, { ...info, name: obj.metadata.name }, d, ns, dryRun, "delete");
+            const options = { gracePeriodSeconds: opts.gracePeriodSeconds, dryRun, validateAdmission: admitOne.validate };
+            removed.push((await store.delete(obj.metadata.namespace, obj.metadata.name ?? "", options)).object);
           } catch (error) {
             if (!(error instanceof StatusError && error.code === 404)) throw error;
           }
@@ -262,20 +275,22 @@ export class ApiHandler {
     ns: string | undefined,
     info: ResourceRequestInfo,
     dryRun: boolean,
+    admit: Admitting,
   ): Promise<void> {
     const name = info.name ?? "";
     const reply = (obj: StoredObject) => res.send(200, JSON_TYPE, JSON.stringify(view.read(obj)));
-    const options = { dryRun, subresource: info.subresource };
+    const options = { dryRun, subresource: info.subresource, validateAdmission: admit.validate };
     switch (verb) {
       case "get":
         return reply(await store.get(ns, name));
       case "update": {
         const body = this.parseObjectBody(req, false);
-        return reply(await store.update(ns, name, (current) => view.write(current, body), options));
+        return reply(await store.update(ns, name, (current) => admit.mutate(view.write(structuredClone(current), body), current), options));
       }
       case "patch": {
         const applyPatch = this.patcher(req);
-        const updated = await store.update(ns, name, (current) => view.write(current, applyPatch(view.read(current), { lists: {} })), options);
+        const patch = (current: StoredObject) => view.write(structuredClone(current), applyPatch(view.read(current), { lists: {} }));
+        const updated = await store.update(ns, name, (current) => admit.mutate(patch(current), current), options);
         return reply(updated);
       }
       default:
@@ -358,19 +373,30 @@ export class ApiHandler {
     );
   }
 
-  /** Namespace lifecycle admission: no new objects in a namespace that is missing or terminating. */
-  private async admitNamespace(d: ResourceDescriptor, ns: string | undefined, obj: KubeObject): Promise<void> {
-    if (!d.namespaced || !ns) return;
-    const namespaces = this.store("", "v1", "namespaces");
-    if (!namespaces) return;
-    const namespace = await namespaces.get(undefined, ns);
-    if (namespace.metadata.deletionTimestamp) {
-      throw errors.forbidden(
-        `${qualifiedResource(d)} "${obj.metadata?.name ?? obj.metadata?.generateName ?? ""}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`,
-        { resource: d.plural, group: d.group, kind: d.kind },
-        obj.metadata?.name,
-      );
-    }
+  /** The admission phases of one write, bound to its request (kube-apiserver's admission.Attributes). */
+  private admitting(req: ApiRequest, info: ResourceRequestInfo, d: ResourceDescriptor, ns: string | undefined, dryRun: boolean, verb: string): Admitting {
+    const operation: AdmissionAttributes["operation"] = verb === "create" ? "CREATE" : verb === "delete" || verb === "deletecollection" ? "DELETE" : "UPDATE";
+    const attributes = (object: StoredObject | undefined, oldObject: StoredObject | undefined): AdmissionAttributes => ({
+      operation,
+      descriptor: d,
+      namespace: ns,
+      name: info.name ?? object?.metadata.name ?? "",
+      subresource: info.subresource,
+      object: operation === "DELETE" ? undefined : object,
+      oldObject,
+      user: req.user,
+      dryRun,
+    });
+    return {
+      mutate: async (obj, old) => {
+        const object = obj as StoredObject;
+        if (typeof object.metadata !== "object" || object.metadata === null) object.metadata = {};
+        if (d.namespaced && ns && object.metadata.namespace === undefined) object.metadata.namespace = ns;
+        await this.admission.admit(attributes(object, old));
+        return object;
+      },
+      validate: (obj, old) => this.admission.validate(attributes(obj, old)),
+    };
   }
 
   private decodeBody(req: ApiRequest, d: ResourceDescriptor): { obj: KubeObject; warnings: string[] } {
@@ -585,6 +611,12 @@ export class ApiHandler {
     }
     res.send(status, JSON_TYPE, JSON.stringify(obj), headers);
   }
+}
+
+/** A write's admission phases: `mutate` before the registry's validation, `validate` just before storage. */
+interface Admitting {
+  mutate(obj: KubeObject, old?: StoredObject): Promise<StoredObject>;
+  validate(obj: StoredObject, old?: StoredObject): Promise<void>;
 }
 
 /** The options type whose dryRun a write verb carries, as named in upstream's validation errors. */

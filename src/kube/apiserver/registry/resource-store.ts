@@ -36,6 +36,8 @@ export type WatchEventKind = "ADDED" | "MODIFIED" | "DELETED";
 
 export interface WriteOptions {
   dryRun?: boolean;
+  /** Validating admission: called with the final object (and the stored one) just before the write. */
+  validateAdmission?: (obj: StoredObject, old?: StoredObject) => Promise<void>;
 }
 
 /**
@@ -160,6 +162,7 @@ export class ResourceStore {
     else delete meta.generation;
     this.descriptor.strategy.prepareForCreate?.(obj);
     this.requireValid(obj, this.descriptor.strategy.validate?.(obj) ?? []);
+    await options.validateAdmission?.(obj);
     if (options.dryRun) {
       if (await this.storage.get(this.key(namespace, meta.name ?? ""))) throw errors.alreadyExists(this.name, meta.name ?? "");
       return obj;
@@ -200,6 +203,7 @@ export class ResourceStore {
         throw errors.badRequest(`the name of the object (${desired.metadata.name ?? ""}) does not match the name on the URL (${name})`);
       }
       const obj = this.prepareUpdate(desired, current, options.subresource);
+      await options.validateAdmission?.(obj, current);
       if (options.dryRun) return obj;
       try {
         if (this.isFinalized(obj)) {
@@ -241,6 +245,7 @@ export class ResourceStore {
       if (options.resourceVersion && options.resourceVersion !== current.metadata.resourceVersion) {
         throw errors.conflict(this.name, name, `Precondition failed: ResourceVersion in precondition: ${options.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion ?? ""}`);
       }
+      await options.validateAdmission?.(current, current);
       const graceful = this.descriptor.strategy.gracefulDelete?.(current, options.gracePeriodSeconds) ?? 0;
       const finalizers = current.metadata.finalizers ?? [];
       if (finalizers.length > 0 || graceful > 0 || this.descriptor.strategy.blocksDeletion?.(current)) {
