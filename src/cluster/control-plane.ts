@@ -45,7 +45,7 @@ export interface ControlPlaneDeps {
 export const clusterStorageRoot = (clusterId: string): string => `/k8s/${clusterId}`;
 
 /** Every resource a cluster serves, with its lifecycle rules. */
-const descriptors = () => withWorkloadLifecycle(withCoreLifecycle([...CORE_V1, ...APPS_V1, ...BATCH_V1]));
+export const descriptors = () => withWorkloadLifecycle(withCoreLifecycle([...CORE_V1, ...APPS_V1, ...BATCH_V1]));
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

@@ -423,7 +423,12 @@ export class ApiHandler {
   }
 
   private deleteOptions(req: ApiRequest): { gracePeriodSeconds?: number; uid?: string; resourceVersion?: string; orphanDependents?: boolean } {
-    const body = req.body.length > 0 ? (this.parseJson(req.body) as Record<string, unknown>) : {};
+    const parsed = req.body.length > 0 ? this.parseJson(req.body) : null;
+    // JSON null decodes into empty options, as in Go; anything but an object cannot be DeleteOptions.
+    if (parsed !== null && (typeof parsed !== "object" || Array.isArray(parsed))) {
+      throw errors.badRequest(`json: cannot unmarshal ${jsonKind(parsed)} into Go value of type v1.DeleteOptions`);
+    }
+    const body = (parsed ?? {}) as Record<string, unknown>;
     const preconditions = (body.preconditions ?? {}) as { uid?: string; resourceVersion?: string };
     const grace = req.query.get("gracePeriodSeconds") ?? body.gracePeriodSeconds;
     const gracePeriodSeconds = grace === undefined || grace === null ? undefined : Number(grace);
