@@ -166,7 +166,7 @@ export class ApiHandler {
     if (!d.namespaced && info.namespace) throw errors.pathNotFound();
     if (info.subresource && !d.subresources.includes(info.subresource)) throw errors.pathNotFound();
 
-    const watch = req.query.get("watch") === "true" || req.query.get("watch") === "1";
+    const watch = queryBool(req, "watch");
     const verb = verbFor(req.method, Boolean(info.name), watch);
     if (!verb) throw errors.methodNotAllowed(req.method);
     if (!d.verbs.includes(verb) && !info.subresource) throw errors.methodNotAllowed(req.method);
@@ -440,7 +440,7 @@ export class ApiHandler {
       throw errors.badRequest(`propagationPolicy must be one of Orphan, Background or Foreground, not "${String(policy)}"`);
     }
     const orphan = req.query.get("orphanDependents") ?? body.orphanDependents;
-    const orphanDependents = orphan === undefined || orphan === null ? undefined : orphan === true || orphan === "true";
+    const orphanDependents = orphan === undefined || orphan === null ? undefined : orphan === true || GO_TRUE.has(String(orphan));
     return { gracePeriodSeconds, uid: preconditions.uid, resourceVersion: preconditions.resourceVersion, orphanDependents };
   }
 
@@ -514,9 +514,9 @@ export class ApiHandler {
     const selector = this.selectorFilter(req, d);
     const matches = (obj: StoredObject) => (!name || obj.metadata.name === name) && (!selector || selector(obj));
     const rv = req.query.get("resourceVersion") ?? "";
-    const sendInitial = req.query.get("sendInitialEvents") === "true";
+    const sendInitial = queryBool(req, "sendInitialEvents");
     const table = wantsTable(req.accept);
-    const bookmarks = req.query.get("allowWatchBookmarks") === "true";
+    const bookmarks = queryBool(req, "allowWatchBookmarks");
     // Upstream treats an absent or zero timeoutSeconds as "the server's default".
     const timeoutText = req.query.get("timeoutSeconds") ?? "";
     if (timeoutText && !/^\d+$/.test(timeoutText)) throw errors.badRequest(`invalid timeoutSeconds: ${timeoutText}`);
@@ -736,6 +736,10 @@ function jsonTypeError(kind: string, obj: Record<string, unknown>): string | und
   }
   return checks.find((c) => c !== undefined);
 }
+
+/** Go's strconv.ParseBool spellings of true (the Python client sends `watch=True`). */
+const GO_TRUE = new Set(["1", "t", "T", "TRUE", "true", "True"]);
+const queryBool = (req: ApiRequest, name: string): boolean => GO_TRUE.has(req.query.get(name) ?? "");
 
 function fieldValidationOf(req: ApiRequest): FieldValidation {
   const validation = (req.query.get("fieldValidation") ?? "Warn") as FieldValidation;

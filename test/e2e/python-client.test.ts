@@ -1,0 +1,49 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { run, startTestMinieks, type TestEnv } from "./harness.js";
+
+// Debian's python3-kubernetes lives in the system Python, not in a pyenv one; .ci/run installs it.
+const PYTHON = "/usr/bin/python3";
+const SCRIPT = join(fileURLToPath(new URL(".", import.meta.url)), "python", "crud_watch.py");
+
+describe("the Python Kubernetes client (python3-kubernetes)", () => {
+  let t: TestEnv;
+  const aws = (...args: string[]) => run("aws", args, t.env);
+
+  before(async () => {
+    t = await startTestMinieks();
+    const subnets = JSON.parse((await aws("ec2", "describe-subnets", "--output", "json")).stdout).Subnets as { SubnetId: string }[];
+    const create = await aws(
+      "eks", "create-cluster", "--name", "py", "--role-arn", "arn:aws:iam::000000000000:role/eks-cluster",
+      "--resources-vpc-config", `subnetIds=${subnets[0]?.SubnetId},${subnets[1]?.SubnetId}`,
+    );
+    assert.equal(create.code, 0, create.stderr);
+    assert.equal((await aws("eks", "wait", "cluster-active", "--name", "py")).code, 0);
+    assert.equal((await aws("eks", "update-kubeconfig", "--name", "py")).code, 0);
+  });
+  after(async () => t.close());
+
+  it("creates, reads, patches, replaces, scales, watches and deletes", async () => {
+    const r = await run(PYTHON, [SCRIPT], t.env, 60_000);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.ok(out.namespaces.includes("kube-system") && out.namespaces.includes("default"), out.namespaces);
+    assert.equal(out.created_uid_set, true);
+    assert.deepEqual(out.after_patch, { a: "1", b: "2" });
+    assert.deepEqual(out.after_replace, { a: "1", b: "2", c: "3" });
+    assert.deepEqual(out.stale_update, [409, "Conflict"]);
+    assert.deepEqual(out.by_label, ["settings"]);
+    assert.equal(out.scaled, 4);
+    assert.equal(out.deployment_replicas, 4);
+    assert.deepEqual(out.after_delete, [404, "NotFound"]);
+    assert.deepEqual(out.watch_errors, []);
+    assert.deepEqual(
+      out.events.map((e: [string, string]) => e[0]),
+      ["ADDED", "MODIFIED", "MODIFIED", "DELETED"],
+      JSON.stringify(out.events),
+    );
+    assert.deepEqual(out.events[2][2], { a: "1", b: "2", c: "3" });
+  });
+});
