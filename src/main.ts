@@ -13,6 +13,10 @@ import { AwsGateway } from "./aws/gateway/gateway.js";
 import { createStsService } from "./aws/services/sts/sts-service.js";
 import { Ec2State } from "./aws/services/ec2/ec2-state.js";
 import { createEc2Service } from "./aws/services/ec2/ec2-service.js";
+import { Ec2Instances } from "./aws/services/ec2/instances.js";
+import { Ec2Network } from "./aws/services/ec2/network-interfaces.js";
+import { ec2NodeSource } from "./aws/services/ec2/node-source.js";
+import { NodegroupReconciler } from "./aws/services/eks/nodegroup-reconciler.js";
 import { ClusterReconciler } from "./aws/services/eks/cluster-reconciler.js";
 import { createEksService } from "./aws/services/eks/eks-service.js";
 import { stsHostAllowList } from "./kube/apiserver/auth/eks-token.js";
@@ -47,6 +51,8 @@ export async function startMinieks(config: Config, options: { clock?: Clock; log
   const storage = openStorage(config);
   const credentials = defaultCredentialStore();
   const ec2 = new Ec2State(storage);
+  const instances = new Ec2Instances(ec2, clock, config.timeScale, logger);
+  const network = new Ec2Network(ec2, clock);
   let port = config.port;
   const host = new LocalControlPlaneHost({
     storage,
@@ -56,20 +62,14 @@ export async function startMinieks(config: Config, options: { clock?: Clock; log
     tokenHosts: (h) => stsHostAllowList([`127.0.0.1:${port}`, `localhost:${port}`])(h),
     keys: new RsaKeyPool(),
     timeScale: config.timeScale,
-    // Replaced by EC2's node source once instances exist (node groups).
-    nodeSource: () => ({
-      watchInstances: () => () => {},
-      network: {
-        networkInterfaces: () => Promise.reject(new Error("no EC2 instances yet")),
-        attachNetworkInterface: () => Promise.reject(new Error("no EC2 instances yet")),
-        assignPrivateIps: () => Promise.reject(new Error("no EC2 instances yet")),
-        unassignPrivateIps: () => Promise.reject(new Error("no EC2 instances yet")),
-      },
-    }),
+    // A cluster's nodes are the EC2 instances tagged kubernetes.io/cluster/<name>=owned (node groups launch them).
+    nodeSource: (record) =>
+      ec2NodeSource({ ec2, network, logger }, { accountId: record.accountId, region: record.region, clusterName: record.name }),
   });
   const reconciler = new ClusterReconciler(storage, ec2, host, clock, config.timeScale, logger);
+  const nodegroups = new NodegroupReconciler(storage, ec2, instances, clock, config.timeScale, logger);
   const gateway = new AwsGateway({
-    services: [createStsService(), createEc2Service(ec2), createEksService({ ec2, reconciler })],
+    services: [createStsService(), createEc2Service(ec2, { instances, network }), createEksService({ ec2, reconciler, nodegroups })],
     credentials,
     clock,
     logger,
@@ -85,6 +85,8 @@ export async function startMinieks(config: Config, options: { clock?: Clock; log
     throw error;
   }
   await reconciler.resumeAll();
+  await instances.resumeAll();
+  await nodegroups.resumeAll();
   // The X.509 code loads after start-up, in the background, so the first cluster does not wait for it.
   setImmediate(() => void import("./cluster/pki.js"));
   return {
@@ -93,6 +95,8 @@ export async function startMinieks(config: Config, options: { clock?: Clock; log
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await nodegroups.stopAll();
+      instances.stopAll();
       await reconciler.stopAll();
       await host.stopAll();
       await storage.close();

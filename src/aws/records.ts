@@ -1,4 +1,4 @@
-import { isStorageError, type Storage } from "../storage/interface.js";
+import { isStorageError, type Storage, type StorageError } from "../storage/interface.js";
 
 /**
  * AWS-side resources kept as JSON under `/aws/<account>/<region>/<service>/<kind>/<id>` in the
@@ -11,6 +11,13 @@ export interface Scope {
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+
+export interface RecordWatchHandlers<T> {
+  onPut(value: T): void;
+  onDelete(lastValue: T): void;
+  /** The watch ended (e.g. storage closed); no calls follow. */
+  onError?(error: StorageError): void;
+}
 
 export class RecordStore<T> {
   constructor(
@@ -30,16 +37,54 @@ export class RecordStore<T> {
 
   /** Every record in the scope, in id order. */
   async list(scope: Scope): Promise<T[]> {
+    return (await this.listAt(scope)).items;
+  }
+
+  /** Every record in the scope and the revision the list was read at (to watch from). */
+  private async listAt(scope: Scope): Promise<{ items: T[]; revision: number }> {
     const items: T[] = [];
     let startAfter: string | undefined;
     let revision: number | undefined;
     for (;;) {
       const page = await this.storage.list(this.prefix(scope), { limit: 500, startAfter, revision });
       for (const kv of page.items) items.push(JSON.parse(decoder.decode(kv.value)) as T);
-      if (!page.more) return items;
       revision = page.revision;
+      if (!page.more) return { items, revision };
       startAfter = page.items[page.items.length - 1]?.key;
     }
+  }
+
+  /**
+   * List + watch (DESIGN.md rule 1): `onPut` for every record now, then for every write after it;
+   * `onDelete` with the last value of a deleted record. If the history is compacted under the
+   * watch, it lists again and replays every record as a put. Returns a cancel function.
+   */
+  watch(scope: Scope, handlers: RecordWatchHandlers<T>): () => void {
+    let cancelled = false;
+    let watch: { cancel(): void } | undefined;
+    const start = async (): Promise<void> => {
+      const { items, revision } = await this.listAt(scope);
+      if (cancelled) return;
+      for (const item of items) handlers.onPut(item);
+      watch = this.storage.watch(this.prefix(scope), revision, {
+        onEvent: (event) => {
+          const value = JSON.parse(decoder.decode(event.kv.value)) as T;
+          if (event.type === "put") handlers.onPut(value);
+          else handlers.onDelete(value);
+        },
+        onError: (error) => {
+          if (cancelled) return;
+          if (isStorageError(error, "Compacted")) void start().catch((e: unknown) => handlers.onError?.(e as StorageError));
+          else handlers.onError?.(error);
+        },
+      });
+      if (cancelled) watch.cancel();
+    };
+    void start().catch((error: unknown) => handlers.onError?.(error as StorageError));
+    return () => {
+      cancelled = true;
+      watch?.cancel();
+    };
   }
 
   /** false when a record with that id exists already. */
@@ -55,14 +100,17 @@ export class RecordStore<T> {
 
   /**
    * Applies `mutate` to the current record until the write wins. `mutate` may throw to abort
-   * (nothing is written) and returns undefined to delete the record. Returns the final value.
+   * (nothing is written) and returns undefined to delete the record. Returning `current` itself
+   * writes nothing. Returns the final value.
    */
   async update(scope: Scope, id: string, mutate: (current: T) => T | undefined): Promise<T | undefined> {
     const key = this.prefix(scope) + id;
     for (;;) {
       const kv = await this.storage.get(key);
       if (!kv) return undefined;
-      const next = mutate(JSON.parse(decoder.decode(kv.value)) as T);
+      const current = JSON.parse(decoder.decode(kv.value)) as T;
+      const next = mutate(current);
+      if (next === current) return current;
       try {
         if (next === undefined) await this.storage.delete(key, kv.modRevision);
         else await this.storage.update(key, encoder.encode(JSON.stringify(next)), kv.modRevision);

@@ -11,15 +11,21 @@ import { withCoreLifecycle } from "../kube/api/core-lifecycle.js";
 import { APPS_V1 } from "../kube/api/apps-v1.js";
 import { BATCH_V1 } from "../kube/api/batch-v1.js";
 import { withWorkloadLifecycle } from "../kube/api/workload-lifecycle.js";
-import type { UserInfo } from "../kube/api/types.js";
 import { ApiHandler } from "../kube/apiserver/api-handler.js";
-import { eksAuthenticator } from "../kube/apiserver/auth/authenticator.js";
-import { mastersOnlyAuthorizer, SYSTEM_MASTERS } from "../kube/apiserver/auth/authorizer.js";
+import { defaultTolerationSeconds } from "../kube/apiserver/admission/default-toleration-seconds.js";
+import { type PriorityAdmission, priorityAdmission } from "../kube/apiserver/admission/priority.js";
+import { ServiceAllocator } from "../kube/apiserver/admission/service-allocation/service-allocation.js";
+import { ClusterAuth, EKS_API_AUDIENCES } from "../kube/apiserver/auth/cluster-auth.js";
+import { eksOidcIssuer } from "../kube/apiserver/auth/service-account-token.js";
+import { RBAC_V1 } from "../kube/api/rbac-v1.js";
+import { BUILTIN_EXTRA, csrRequesterAdmission } from "../kube/api/builtin-resources.js";
+import { AUTHENTICATION_V1, AUTHORIZATION_V1, withServiceAccountToken } from "../kube/api/review-v1.js";
+import { loadOrCreateServiceAccountKey } from "./service-account-key.js";
 import { createApiHttpServer } from "../kube/apiserver/http-server.js";
 import { StatusError } from "../kube/apiserver/status.js";
 import { InProcessClient } from "../kube/client/in-process-client.js";
 import type { ClusterNodeSource } from "../kube/kubelet/node-source.js";
-import { CLUSTER_COMPONENTS, clientFactory, type ClusterComponent } from "./cluster-components.js";
+import { APISERVER_USER, CLUSTER_COMPONENTS, clientFactory, type ClusterComponent } from "./cluster-components.js";
 import type { ClusterPki } from "./pki.js";
 import type { RsaKeyPool } from "./rsa-key-pool.js";
 
@@ -27,7 +33,6 @@ import type { RsaKeyPool } from "./rsa-key-pool.js";
 export const SYSTEM_NAMESPACES = ["default", "kube-node-lease", "kube-public", "kube-system"];
 
 /** Built-in components act as these users (kube-apiserver's loopback client; kube-controller-manager). */
-const APISERVER_USER: UserInfo = { username: "system:apiserver", groups: [SYSTEM_MASTERS, "system:authenticated"] };
 
 export interface ControlPlaneDeps {
   storage: Storage;
@@ -45,7 +50,8 @@ export interface ControlPlaneDeps {
 export const clusterStorageRoot = (clusterId: string): string => `/k8s/${clusterId}`;
 
 /** Every resource a cluster serves, with its lifecycle rules. */
-export const descriptors = () => withWorkloadLifecycle(withCoreLifecycle([...CORE_V1, ...APPS_V1, ...BATCH_V1]));
+export const descriptors = () =>
+  withServiceAccountToken(withWorkloadLifecycle(withCoreLifecycle([...CORE_V1, ...APPS_V1, ...BATCH_V1, ...BUILTIN_EXTRA, ...RBAC_V1, ...AUTHORIZATION_V1, ...AUTHENTICATION_V1])));
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -69,14 +75,40 @@ export class ControlPlane {
     const facts = findVersion(record.version);
     const [major = "1", minor = "0"] = record.version.split(".");
     let port = 0;
+    let serviceAllocator: ServiceAllocator | undefined;
+    let priority: PriorityAdmission | undefined;
+    const auth = new ClusterAuth({
+      clock: deps.clock,
+      version: record.version,
+      issuer: eksOidcIssuer(record.region, record.id),
+      apiAudiences: EKS_API_AUDIENCES,
+      serviceAccountKey: await loadOrCreateServiceAccountKey(deps.storage, root, deps.keys),
+      eks: {
+        clusterName: record.name,
+        credentials: deps.credentials,
+        clock: deps.clock,
+        allowedHosts: deps.tokenHosts,
+        creator: record.creator,
+        bootstrapClusterCreatorAdminPermissions: record.accessConfig.bootstrapClusterCreatorAdminPermissions,
+        authenticationMode: record.accessConfig.authenticationMode,
+      },
+    });
     const handler = new ApiHandler({
       storage: deps.storage,
       registryRoot: `${root}/registry`,
       descriptors: descriptors(),
       clock: deps.clock,
-      authorizer: mastersOnlyAuthorizer,
+      authorizer: auth.authorizer,
+      virtualCreates: (h) => auth.virtualCreates(h),
       version: { major, minor, gitVersion: `v${facts?.patch ?? `${record.version}.0`}-eks-0000000` },
       serverAddress: () => `127.0.0.1:${port}`,
+      admission: (h) => {
+        // ClusterIPs and node ports are allocated by the service storage upstream; here, the admission chain.
+        serviceAllocator = new ServiceAllocator(h, record.kubernetesNetworkConfig.serviceIpv4Cidr, deps.clock);
+        priority = priorityAdmission(h);
+        const [serviceAccount, rbacEscalation] = auth.admission(h);
+        return [serviceAllocator.plugin(), serviceAccount, priority.plugin(), defaultTolerationSeconds(), rbacEscalation, csrRequesterAdmission].filter((p) => p !== undefined);
+      },
     });
 
     const apiserver = new InProcessClient(handler, APISERVER_USER);
@@ -87,6 +119,8 @@ export class ControlPlane {
         if (!(error instanceof StatusError && error.code === 409)) throw error;
       }
     }
+    // Default roles and bindings, then RBAC's caches: RBAC is in force from the first request served.
+    await auth.start(apiserver);
 
 
     const server = createApiHttpServer({
@@ -94,15 +128,9 @@ export class ControlPlane {
       cert: pki.servingCertificate,
       handler,
       logger: deps.logger,
-      authenticate: eksAuthenticator({
-        clusterName: record.name,
-        credentials: deps.credentials,
-        clock: deps.clock,
-        allowedHosts: deps.tokenHosts,
-        creator: record.creator,
-        bootstrapClusterCreatorAdminPermissions: record.accessConfig.bootstrapClusterCreatorAdminPermissions,
-        authenticationMode: record.accessConfig.authenticationMode,
-      }),
+      authenticate: auth.authenticate,
+      authorizer: auth.authorizer,
+      clientCa: pki.caCertificate,
     });
     port = await listen(server, record.endpointPort);
     deps.logger.info("cluster API server serving", { cluster: record.name, port });
@@ -116,8 +144,19 @@ export class ControlPlane {
       timeScale: deps.timeScale,
       nodeSource: deps.nodeSource(record),
       clientAs: clientFactory(handler),
+      caCertificatePem: pki.caCertificate,
+      endpoint: `https://127.0.0.1:${port}`,
     };
-    const components: ClusterComponent[] = [];
+    // Stopped last: the allocator follows stored Services for as long as the API serves.
+    const components: ClusterComponent[] = [
+      {
+        stop: () => {
+          auth.stop();
+          serviceAllocator?.close();
+          priority?.close();
+        },
+      },
+    ];
     for (const spec of CLUSTER_COMPONENTS) {
       try {
         components.push(await spec.start(context));

@@ -80,6 +80,8 @@ function validateContainers(containers: unknown, field: string, required: boolea
 }
 
 const pods: Strategy = {
+  /** pods/binding writes the pod as upstream's BindingREST does, straight through storage: no update defaulting, no generation bump. */
+  prepareSubresourceUpdate: (subresource, pod) => (subresource === "binding" ? pod : undefined),
   prepareForCreate(pod) {
     const spec = obj(pod.spec);
     pod.spec = spec;

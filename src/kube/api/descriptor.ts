@@ -42,6 +42,36 @@ export interface Strategy {
   beginDelete?(obj: StoredObject): void;
   /** True while work other than metadata.finalizers must finish before removal (namespaces: spec.finalizers). */
   blocksDeletion?(obj: StoredObject): boolean;
+  /**
+   * A write to a subresource other than status/finalize that only changes part of the object
+   * (certificatesigningrequests/approval: only status.conditions): the object to store, built from
+   * the stored one; undefined leaves the write to the generic rules.
+   */
+  prepareSubresourceUpdate?(subresource: string, obj: StoredObject, old: StoredObject): StoredObject | undefined;
+}
+
+/**
+ * One object served in several versions (kube-apiserver's storage version): a descriptor whose
+ * objects are stored by another version names that version's group and plural and converts. The
+ * store keys objects under the storage group/plural and converts on every read, write and watch.
+ */
+export interface StorageMapping {
+  group: string;
+  plural: string;
+  /** This version's object as the storage version has it. Must not mutate `obj`. */
+  toStorage(obj: StoredObject): StoredObject;
+  /** The stored object as this version has it. Must not mutate `obj`. */
+  fromStorage(obj: StoredObject): StoredObject;
+}
+
+/**
+ * A resource whose objects are not stored: componentstatuses (computed from the control plane's
+ * health) and bindings (create only, an action on a pod). Reads answer `objects`; writes answer
+ * `refusal` as a 405.
+ */
+export interface ComputedResource {
+  objects?(now: Date): StoredObject[];
+  refusal: string;
 }
 
 /**
@@ -72,12 +102,25 @@ export interface ResourceDescriptor {
   topLevelFields: string[];
   /** Names must be DNS-1123 labels (namespaces, services) rather than subdomains. */
   nameIsDnsLabel: boolean;
+  /** Names checked by this instead of the DNS rules (RBAC names are path segments and may hold ":"). */
+  validateName?: (name: string, field: string) => FieldCause[];
   columns: PrinterColumn[];
   /** Cells for one object, in `columns` order; `now` makes ages testable. */
   cells(obj: StoredObject, now: Date): unknown[];
   /** Field-selector fields beyond metadata.name and metadata.namespace. */
   fieldSelectors: Record<string, (obj: KubeObject) => string | undefined>;
   strategy: Strategy;
+  /** Set when another version stores these objects (autoscaling/v1 HPAs live as autoscaling/v2). */
+  storage?: StorageMapping;
+  /** Set for resources that are computed rather than stored. */
+  computed?: ComputedResource;
+  /**
+   * Served from a CustomResourceDefinition: no Go type, so no strategic-merge facts (strategic merge patch
+   * answers 415 as upstream) and server-side apply knows only ObjectMeta's list and map types.
+   */
+  customResource?: boolean;
+  /** Create-only kinds answered, never stored (reviews): ApiHandlerOptions.virtualCreates serves them. */
+  virtual?: boolean;
 }
 
 export const apiVersionOf = (d: { group: string; version: string }): string => (d.group ? `${d.group}/${d.version}` : d.version);

@@ -3,7 +3,8 @@ import type { Clock } from "../../shared/clock.js";
 import type { Storage } from "../../storage/interface.js";
 import { qualifiedResource, type ResourceDescriptor } from "../api/descriptor.js";
 import type { KubeObject, StoredObject, UserInfo } from "../api/types.js";
-import type { Authorizer } from "./auth/authorizer.js";
+import { forbiddenError, type AuthorizationAttributes, type Authorizer } from "./auth/authorizer.js";
+import type { VirtualCreate } from "./auth/reviews.js";
 import { AdmissionChain, type AdmissionAttributes, type AdmissionPlugin } from "./admission/admission.js";
 import { namespaceLifecycle } from "./admission/namespace-lifecycle.js";
 import {
@@ -18,14 +19,20 @@ import { OPENAPI_V2_CONTENT_TYPE, openApiV2Protobuf, openApiV3Index, openApiV3Js
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, CORE_PATCH_SCHEMA, PatchError, patchTypeOf, type PatchSchema } from "./patch.js";
 import { decodeKubernetesProtobuf, KUBERNETES_PROTOBUF } from "./protobuf/decode.js";
 import { ResourceStore } from "./registry/resource-store.js";
+import { evictPod } from "./eviction.js";
 import { SUBRESOURCE_VIEWS, type SubresourceView } from "./scale.js";
 import { parseRequestPath, type ResourceRequestInfo } from "./request-info.js";
 import { fieldSelectorFields, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from "./selectors.js";
 import { errors, StatusError } from "./status.js";
 import { toTable, wantsTable } from "./table.js";
+import { bindPod, checkBindingBody } from "./binding.js";
+import { servePodLog, type PodLogProvider } from "./pod-log.js";
 import { checkFields, type FieldValidation } from "./field-validation.js";
 import { base64DecodeError } from "../api/core-v1-validation.js";
 import { goQuote } from "../../shared/go-format.js";
+import { scaleConfigToParent, serverSideApply } from "./apply/apply-patch.js";
+import { checkWriteOptions, parseApplyConfiguration, requestManager, trackingAdmission, type WriteOptionsKind } from "./apply/write-tracking.js";
+import { managedFieldsDecodeError } from "./apply/managed-fields.js";
 
 /** A request after authentication, independent of HTTP (the in-process client builds these too). */
 export interface ApiRequest {
@@ -36,9 +43,11 @@ export interface ApiRequest {
   contentType: string;
   body: Uint8Array;
   user: UserInfo;
+  /** The User-Agent header: names the field manager of writes without a fieldManager parameter. */
+  userAgent?: string;
 }
 
-/** A watch stream: one JSON event per `write`. */
+/** A watch stream: one JSON event per `write` (a string is written as raw text: pods/log -f). */
 export interface EventStream {
   write(event: unknown): void;
   end(): void;
@@ -67,6 +76,13 @@ export interface ApiHandlerOptions {
   bookmarkIntervalSeconds?: number;
   /** Admission plugins after NamespaceLifecycle, in order; built with the handler so they can read the API. */
   admission?: (handler: ApiHandler) => AdmissionPlugin[];
+  /** Serves pods/log (the simulated kubelets register one with setPodLogProvider). */
+  podLogs?: PodLogProvider;
+  /**
+   * Creates answered without storing anything (reviews, serviceaccounts/token), keyed
+   * `group/plural` or `group/plural/subresource`; built with the handler so they can read the API.
+   */
+  virtualCreates?: (handler: ApiHandler) => Record<string, VirtualCreate>;
 }
 
 const JSON_TYPE = "application/json";
@@ -78,12 +94,19 @@ const JSON_TYPE = "application/json";
 export class ApiHandler {
   private readonly stores = new Map<string, ResourceStore>();
   private readonly admission: AdmissionChain;
+  private readonly virtualCreates: Record<string, VirtualCreate>;
 
   constructor(private readonly options: ApiHandlerOptions) {
     for (const d of options.descriptors) {
       this.stores.set(`${d.group}/${d.version}/${d.plural}`, new ResourceStore(options.storage, options.registryRoot, d, options.clock));
     }
     this.admission = new AdmissionChain([namespaceLifecycle(() => this.store("", "v1", "namespaces")), ...(options.admission?.(this) ?? [])]);
+    this.virtualCreates = options.virtualCreates?.(this) ?? {};
+  }
+
+  /** Who answers pods/log: the component that runs the nodes' kubelets (undefined: nobody). */
+  setPodLogProvider(provider: PodLogProvider | undefined): void {
+    this.options.podLogs = provider;
   }
 
   store(group: string, version: string, plural: string): ResourceStore | undefined {
@@ -99,7 +122,7 @@ export class ApiHandler {
         if (error instanceof URIError) throw errors.badRequest(`invalid escape in the request path: ${req.path}`);
         throw error;
       }
-      if (!info.isResourceRequest) return this.handleNonResource(req, res);
+      if (!info.isResourceRequest) return await this.handleNonResource(req, res);
       await this.handleResource(req, info, res);
     } catch (error) {
       const status = error instanceof StatusError ? error : errors.internal(error instanceof Error ? error.message : String(error));
@@ -107,8 +130,12 @@ export class ApiHandler {
     }
   }
 
-  private handleNonResource(req: ApiRequest, res: ApiResponder): void {
+  private async handleNonResource(req: ApiRequest, res: ApiResponder): Promise<void> {
     const { descriptors } = this.options;
+    // Non-resource paths are authorized too (system:discovery, system:public-info-viewer), before routing.
+    const attrs: AuthorizationAttributes = { user: req.user, verb: req.method.toLowerCase(), group: "", version: "", resource: "", nonResourcePath: req.path };
+    const decision = await this.options.authorizer.authorize(attrs);
+    if (!decision.allowed) throw forbiddenError(attrs, decision.reason);
     const path = req.path.replace(/\/+$/, "") || "/";
     const json = (body: unknown, contentType = JSON_TYPE) => res.send(200, contentType, JSON.stringify(body));
     if (req.method !== "GET" && req.method !== "HEAD") throw errors.methodNotAllowed(req.method);
@@ -164,10 +191,17 @@ export class ApiHandler {
     if (!store) throw errors.pathNotFound();
     const d = store.descriptor;
     if (!d.namespaced && info.namespace) throw errors.pathNotFound();
+    if (info.subresource === "log" && d.group === "" && d.plural === "pods" && info.name && info.namespace) {
+      if (req.method !== "GET") throw errors.methodNotAllowed(req.method);
+      await this.authorize(req.user, "get", info, d);
+      return servePodLog(await store.get(info.namespace, info.name), req.query, this.options.podLogs, this.options.clock.now(), res);
+    }
     if (info.subresource && !d.subresources.includes(info.subresource)) throw errors.pathNotFound();
+    if (isBindingRequest(d, info)) return this.bind(req, info, d, res);
 
     const watch = queryBool(req, "watch");
-    const verb = verbFor(req.method, Boolean(info.name), watch);
+    // A POST to a named object's subresource creates (serviceaccounts/<name>/token, pods/<name>/eviction).
+    const verb = req.method === "POST" && info.name && info.subresource ? "create" : verbFor(req.method, Boolean(info.name), watch);
     if (!verb) throw errors.methodNotAllowed(req.method);
     if (!d.verbs.includes(verb) && !info.subresource) throw errors.methodNotAllowed(req.method);
     // Without a namespace, upstream serves a namespaced resource only as an all-namespaces list or watch.
@@ -175,7 +209,9 @@ export class ApiHandler {
       if (info.name) throw errors.pathNotFound();
       if (verb !== "list" && verb !== "watch") throw errors.methodNotAllowed(req.method);
     }
-    await this.authorize(req.user, verb, info, d);
+    await this.authorize(req.user, verb, info, d, req.query);
+    const virtual = this.virtualCreates[`${d.group}/${d.plural}${info.subresource ? `/${info.subresource}` : ""}`];
+    if ((virtual || d.virtual) && verb !== "create") throw errors.methodNotAllowed(req.method);
 
     const ns = d.namespaced ? info.namespace : undefined;
     const dryRunValues = req.query.getAll("dryRun");
@@ -187,7 +223,11 @@ export class ApiHandler {
       ]);
     }
     const dryRun = dryRunValues.includes("All");
+    if (verb === "create" || verb === "update" || verb === "patch") {
+      checkWriteOptions(OPTIONS_KINDS[verb] as WriteOptionsKind, req.query, verb === "patch" && patchTypeOf(req.contentType) === "apply");
+    }
     const admit = this.admitting(req, info, d, ns, dryRun, verb);
+    if (verb === "create" && info.subresource === "eviction" && d.group === "" && d.plural === "pods") return this.evict(req, res, store, info, dryRun);
     const view = info.subresource && d.subresourceKinds?.[info.subresource] ? SUBRESOURCE_VIEWS[info.subresource] : undefined;
     if (view) return this.handleView(req, res, store, view, verb, ns, info, dryRun, admit);
     switch (verb) {
@@ -198,23 +238,29 @@ export class ApiHandler {
       case "watch":
         return this.watch(req, res, store, ns, info.name);
       case "create": {
+        if (virtual || d.virtual) return this.createVirtual(req, res, d, info, dryRun, virtual);
         if (info.subresource) throw errors.methodNotAllowed(req.method);
         const { obj, warnings } = this.decodeBody(req, d);
-        const admitted = await admit.mutate(obj);
-        return this.respondObject(req, res, d, 201, await store.create(ns, admitted, { dryRun, validateAdmission: admit.validate }), warnings);
+        const tracked = this.tracking(req, d, undefined, admit);
+        const admitted = await tracked.mutate(obj);
+        const created = await store.create(ns, admitted, { dryRun, validateAdmission: tracked.validate });
+        return this.respondObject(req, res, d, 201, created, warnings);
       }
       case "update": {
         const { obj, warnings } = this.decodeBody(req, d);
-        const updated = await store.update(ns, info.name ?? "", (current) => admit.mutate(structuredClone(obj), current), {
+        const tracked = this.tracking(req, d, info.subresource, admit);
+        const updated = await store.update(ns, info.name ?? "", (current) => tracked.mutate(structuredClone(obj), current), {
           dryRun,
           subresource: info.subresource,
-          validateAdmission: admit.validate,
+          validateAdmission: tracked.validate,
         });
         return this.respondObject(req, res, d, 200, updated, warnings);
       }
       case "patch": {
-        const applyPatch = this.patcher(req);
+        if (patchTypeOf(req.contentType) === "apply") return this.applyPatch(req, res, store, info, dryRun, admit);
+        const applyPatch = this.patcher(req, d);
         const validation = fieldValidationOf(req);
+        const tracked = this.tracking(req, d, info.subresource, admit);
         let warnings: string[] = [];
         const updated = await store.update(
           ns,
@@ -226,9 +272,9 @@ export class ApiHandler {
             const undecodable = decodeFailure(d.kind, patched);
             if (undecodable) throw invalidPatchResult(patched, undecodable);
             warnings = checkFields(patched, d, validation);
-            return admit.mutate(patched, current);
+            return tracked.mutate(unlessPatched(patched, current), current);
           },
-          { dryRun, subresource: info.subresource, validateAdmission: admit.validate },
+          { dryRun, subresource: info.subresource, validateAdmission: tracked.validate },
         );
         return this.respondObject(req, res, d, 200, updated, warnings);
       }
@@ -254,7 +300,13 @@ export class ApiHandler {
         for (const obj of page.items) {
           try {
             const admitOne = this.admitting(req, { ...info, name: obj.metadata.name }, d, ns, dryRun, "delete");
-            const options = { gracePeriodSeconds: opts.gracePeriodSeconds, dryRun, validateAdmission: admitOne.validate };
+            const options = {
+              gracePeriodSeconds: opts.gracePeriodSeconds,
+              propagationPolicy: opts.propagationPolicy,
+              orphanDependents: opts.orphanDependents,
+              dryRun,
+              validateAdmission: admitOne.validate,
+            };
             removed.push((await store.delete(obj.metadata.namespace, obj.metadata.name ?? "", options)).object);
           } catch (error) {
             if (!(error instanceof StatusError && error.code === 404)) throw error;
@@ -263,6 +315,31 @@ export class ApiHandler {
         return res.send(200, JSON_TYPE, JSON.stringify(listOf(d, removed, String(await store.currentRevision()))));
       }
     }
+  }
+
+  /** POST pods/<name>/binding, or a Binding to the legacy `bindings` resource: assigns the pod to a node. */
+  private async bind(req: ApiRequest, info: ResourceRequestInfo, d: ResourceDescriptor, res: ApiResponder): Promise<void> {
+    if (req.method !== "POST") throw errors.methodNotAllowed(req.method);
+    if (!info.namespace) throw errors.pathNotFound();
+    await this.authorize(req.user, "create", info, d);
+    const pods = this.store("", "v1", "pods");
+    if (!pods) throw errors.pathNotFound();
+    const dryRunValues = req.query.getAll("dryRun");
+    if (dryRunValues.some((v) => v !== "All")) {
+      throw errors.invalid({ resource: "", group: "meta.k8s.io", kind: "CreateOptions" }, "", [
+        { field: "dryRun", reason: "FieldValueNotSupported", message: `Unsupported value: ${JSON.stringify(dryRunValues)}: supported values: "All"` },
+      ]);
+    }
+    const dryRun = dryRunValues.includes("All");
+    const body = this.parseObjectBody(req, true);
+    checkBindingBody(body, info.namespace);
+    const admit = this.admitting(req, info, d, info.namespace, dryRun, "create");
+    const binding = await admit.mutate(body);
+    await admit.validate(binding);
+    // The legacy resource takes the pod's name from the Binding (LegacyBindingREST).
+    const name = info.name ?? binding.metadata.name ?? "";
+    await bindPod(pods, info.namespace, name, binding, { dryRun, now: this.options.clock.now() });
+    res.send(201, JSON_TYPE, JSON.stringify({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 }));
   }
 
   /** A subresource of another kind (…/scale): read from the parent, written back into it, answered as the view. */
@@ -279,18 +356,23 @@ export class ApiHandler {
   ): Promise<void> {
     const name = info.name ?? "";
     const reply = (obj: StoredObject) => res.send(200, JSON_TYPE, JSON.stringify(view.read(obj)));
-    const options = { dryRun, subresource: info.subresource, validateAdmission: admit.validate };
+    const tracked = this.tracking(req, store.descriptor, info.subresource, admit);
+    const options = { dryRun, subresource: info.subresource, validateAdmission: tracked.validate };
     switch (verb) {
       case "get":
         return reply(await store.get(ns, name));
       case "update": {
         const body = this.parseObjectBody(req, false);
-        return reply(await store.update(ns, name, (current) => admit.mutate(view.write(structuredClone(current), body), current), options));
+        return reply(await store.update(ns, name, (current) => tracked.mutate(view.write(structuredClone(current), body), current), options));
       }
       case "patch": {
-        const applyPatch = this.patcher(req);
+        if (patchTypeOf(req.contentType) === "apply") {
+          const config = scaleConfigToParent(store.descriptor, parseApplyConfiguration(req.body), name, ns);
+          return reply((await this.serverSideApply(req, store, info, dryRun, admit, config)).object);
+        }
+        const applyPatch = this.patcher(req, store.descriptor);
         const patch = (current: StoredObject) => view.write(structuredClone(current), applyPatch(view.read(current), { lists: {} }));
-        const updated = await store.update(ns, name, (current) => admit.mutate(patch(current), current), options);
+        const updated = await store.update(ns, name, (current) => tracked.mutate(unlessPatched(patch(current), current), current), options);
         return reply(updated);
       }
       default:
@@ -298,15 +380,52 @@ export class ApiHandler {
     }
   }
 
+  /** The admission of a create, update or non-apply patch, with managedFields recorded before validation. */
+  private tracking(req: ApiRequest, d: ResourceDescriptor, subresource: string | undefined, admit: Admitting): Admitting {
+    return trackingAdmission(d, subresource, requestManager(req.query, req.userAgent), () => this.options.clock.now(), admit);
+  }
+
+  /** PATCH with application/apply-patch+yaml: 200 with the merged object, 201 when the apply created it. */
+  private async applyPatch(req: ApiRequest, res: ApiResponder, store: ResourceStore, info: ResourceRequestInfo, dryRun: boolean, admit: Admitting): Promise<void> {
+    const { object, created, warnings } = await this.serverSideApply(req, store, info, dryRun, admit, parseApplyConfiguration(req.body));
+    return this.respondObject(req, res, store.descriptor, created ? 201 : 200, object, warnings);
+  }
+
+  private async serverSideApply(req: ApiRequest, store: ResourceStore, info: ResourceRequestInfo, dryRun: boolean, admit: Admitting, config: KubeObject) {
+    const d = store.descriptor;
+    const ns = d.namespaced ? info.namespace : undefined;
+    const validation = fieldValidationOf(req);
+    let warnings: string[] = [];
+    const result = await serverSideApply({
+      store,
+      namespace: ns,
+      name: info.name ?? "",
+      subresource: info.subresource,
+      config,
+      manager: req.query.get("fieldManager") ?? "",
+      force: checkWriteOptions("PatchOptions", req.query, true).force,
+      dryRun,
+      now: () => this.options.clock.now(),
+      admitUpdate: admit,
+      admitCreate: () => this.admitting(req, info, d, ns, dryRun, "create"),
+      checkPatched: (obj) => {
+        const undecodable = decodeFailure(d.kind, obj);
+        if (undecodable) throw invalidPatchResult(obj, undecodable);
+        warnings = checkFields(obj, d, validation);
+      },
+    });
+    return { ...result, warnings };
+  }
+
   /**
-   * The patch a request carries, as a function of the current object; patch failures become
-   * upstream's Status errors, and server-side apply is refused until it is implemented.
+   * The patch a request carries (JSON, merge or strategic merge), as a function of the current object;
+   * patch failures become upstream's Status errors. Custom resources have no strategic-merge facts.
    */
-  private patcher(req: ApiRequest): (current: KubeObject, schema: PatchSchema) => KubeObject {
+  private patcher(req: ApiRequest, d: ResourceDescriptor): (current: KubeObject, schema: PatchSchema) => KubeObject {
     const type = patchTypeOf(req.contentType);
-    if (!type) throw errors.unsupportedMediaType(req.contentType);
-    if (type === "apply") {
-      throw new StatusError(415, "UnsupportedMediaType", "server-side apply (application/apply-patch+yaml) is not implemented by minieks yet; use client-side apply");
+    const accepted = d.customResource ? CUSTOM_RESOURCE_PATCH_TYPES : BUILT_IN_PATCH_TYPES;
+    if (!type || type === "apply" || (type === "strategic" && d.customResource)) {
+      throw new StatusError(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: ${accepted.join(", ")}`);
     }
     const patch = this.parseJson(req.body);
     return (current, schema) => {
@@ -351,8 +470,14 @@ export class ApiHandler {
     return obj as KubeObject;
   }
 
-  private async authorize(user: UserInfo, verb: string, info: ResourceRequestInfo, d: ResourceDescriptor): Promise<void> {
-    const decision = await this.options.authorizer.authorize({
+  /**
+   * Authorizes a resource request. A list or watch whose field selector names one object
+   * (`metadata.name=x`) is authorized for that name, as upstream's RequestInfo does.
+   */
+  private async authorize(user: UserInfo, verb: string, info: ResourceRequestInfo, _d: ResourceDescriptor, query?: URLSearchParams): Promise<void> {
+    const fieldSelector = verb === "list" || verb === "watch" ? (query?.get("fieldSelector") ?? "") : "";
+    const selectedName = /^metadata\.name==?([^,]*)$/.exec(fieldSelector)?.[1];
+    const attrs: AuthorizationAttributes = {
       user,
       verb,
       group: info.group,
@@ -360,18 +485,38 @@ export class ApiHandler {
       resource: info.resource,
       subresource: info.subresource,
       namespace: info.namespace,
-      name: info.name,
-    });
-    if (decision.allowed) return;
-    const resource = info.subresource ? `${info.resource}/${info.subresource}` : info.resource;
-    const where = info.namespace ? `in the namespace "${info.namespace}"` : "at the cluster scope";
-    const subject = info.name ? `${qualifiedResource(d)} "${info.name}"` : qualifiedResource(d);
-    throw errors.forbidden(
-      `${subject} is forbidden: User "${user.username}" cannot ${verb} resource "${resource}" in API group "${info.group}" ${where}${decision.reason ? `: ${decision.reason}` : ""}`,
-      { resource: info.resource, group: info.group, kind: d.kind },
-      info.name,
-    );
+      name: info.name ?? (selectedName || undefined),
+      ...(fieldSelector ? { fieldSelector } : {}),
+    };
+    const decision = await this.options.authorizer.authorize(attrs);
+    if (!decision.allowed) throw forbiddenError(attrs, decision.reason);
   }
+
+  /** POST pods/<name>/eviction: a deletion that asks the pod's disruption budget first. */
+  private async evict(req: ApiRequest, res: ApiResponder, pods: ResourceStore, info: ResourceRequestInfo, dryRun: boolean): Promise<void> {
+    const eviction = this.parseObjectBody(req, true);
+    const deletion = this.admitting(req, { ...info, subresource: undefined }, pods.descriptor, info.namespace, dryRun, "delete");
+    const context = { pods, pdbs: this.store("policy", "v1", "poddisruptionbudgets"), clock: this.options.clock, validateDelete: deletion.validate };
+    const answer = await evictPod(context, info.namespace ?? "", info.name ?? "", eviction, dryRun);
+    res.send(201, JSON_TYPE, JSON.stringify(answer));
+  }
+
+  /** A create answered by a hook instead of the registry: nothing is stored, the answer is 201. */
+  private async createVirtual(
+    req: ApiRequest,
+    res: ApiResponder,
+    d: ResourceDescriptor,
+    info: ResourceRequestInfo,
+    dryRun: boolean,
+    virtual: VirtualCreate | undefined,
+  ): Promise<void> {
+    if (!virtual) throw new StatusError(405, "MethodNotAllowed", `${qualifiedResource(d)} are not served by this API server`);
+    // A subresource body is another kind (TokenRequest); the parent's field rules do not apply to it.
+    const object = info.subresource ? this.parseObjectBody(req, true) : this.decodeBody(req, d).obj;
+    const answer = await virtual({ object, user: req.user, namespace: info.namespace, name: info.subresource ? info.name : undefined, dryRun });
+    res.send(201, JSON_TYPE, JSON.stringify(answer));
+  }
+
 
   /** The admission phases of one write, bound to its request (kube-apiserver's admission.Attributes). */
   private admitting(req: ApiRequest, info: ResourceRequestInfo, d: ResourceDescriptor, ns: string | undefined, dryRun: boolean, verb: string): Admitting {
@@ -422,7 +567,13 @@ export class ApiHandler {
     }
   }
 
-  private deleteOptions(req: ApiRequest): { gracePeriodSeconds?: number; uid?: string; resourceVersion?: string; orphanDependents?: boolean } {
+  private deleteOptions(req: ApiRequest): {
+    gracePeriodSeconds?: number;
+    uid?: string;
+    resourceVersion?: string;
+    orphanDependents?: boolean;
+    propagationPolicy?: string;
+  } {
     const parsed = req.body.length > 0 ? this.parseJson(req.body) : null;
     // JSON null decodes into empty options, as in Go; anything but an object cannot be DeleteOptions.
     if (parsed !== null && (typeof parsed !== "object" || Array.isArray(parsed))) {
@@ -441,7 +592,8 @@ export class ApiHandler {
     }
     const orphan = req.query.get("orphanDependents") ?? body.orphanDependents;
     const orphanDependents = orphan === undefined || orphan === null ? undefined : orphan === true || GO_TRUE.has(String(orphan));
-    return { gracePeriodSeconds, uid: preconditions.uid, resourceVersion: preconditions.resourceVersion, orphanDependents };
+    const propagationPolicy = policy === undefined || policy === null ? undefined : String(policy);
+    return { gracePeriodSeconds, uid: preconditions.uid, resourceVersion: preconditions.resourceVersion, orphanDependents, propagationPolicy };
   }
 
   private selectorFilter(req: ApiRequest, d: ResourceDescriptor): ((obj: StoredObject) => boolean) | undefined {
@@ -618,6 +770,21 @@ export class ApiHandler {
   }
 }
 
+/**
+ * A patch is a precondition only when it sets resourceVersion itself: the version carried over from
+ * the current object is dropped, so a patch racing another writer is re-applied (as upstream's
+ * GuaranteedUpdate does) instead of failing with 409.
+ */
+function unlessPatched<T extends KubeObject>(patched: T, current: StoredObject): T {
+  const meta = patched.metadata;
+  if (meta && meta.resourceVersion === current.metadata.resourceVersion) delete meta.resourceVersion;
+  return patched;
+}
+
+/** PATCH content types in upstream's order (installer.go; apiextensions' crdHandler has no strategic merge). */
+const BUILT_IN_PATCH_TYPES = ["application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json", "application/apply-patch+yaml"];
+const CUSTOM_RESOURCE_PATCH_TYPES = ["application/json-patch+json", "application/merge-patch+json", "application/apply-patch+yaml"];
+
 /** A write's admission phases: `mutate` before the registry's validation, `validate` just before storage. */
 interface Admitting {
   mutate(obj: KubeObject, old?: StoredObject): Promise<StoredObject>;
@@ -632,6 +799,10 @@ const OPTIONS_KINDS: Record<string, string | undefined> = {
   delete: "DeleteOptions",
   deletecollection: "DeleteOptions",
 };
+
+/** pods/binding, and creates on the legacy core/v1 `bindings` collection. */
+const isBindingRequest = (d: ResourceDescriptor, info: ResourceRequestInfo): boolean =>
+  d.group === "" && ((d.plural === "pods" && info.subresource === "binding") || (d.plural === "bindings" && !info.name && !info.subresource));
 
 function verbFor(method: string, hasName: boolean, watch: boolean): string | undefined {
   switch (method) {
@@ -723,6 +894,7 @@ function jsonTypeError(kind: string, obj: Record<string, unknown>): string | und
     check(m.finalizers, at("finalizers"), "stringList", "[]string"),
     check(m.ownerReferences, at("ownerReferences"), "objectList", "v1.OwnerReference"),
     check(m.managedFields, at("managedFields"), "objectList", "v1.ManagedFieldsEntry"),
+    managedFieldsDecodeError(m.managedFields),
   ];
   if (kind === "ConfigMap") {
     checks.push(check(obj.data, "ConfigMap.data", "stringMap", "map[string]string"));

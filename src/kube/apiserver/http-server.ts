@@ -3,7 +3,10 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { BodyTooLargeError, MAX_BODY_BYTES, readBody } from "../../shared/http-body.js";
 import type { Logger } from "../../shared/logger.js";
 import type { ApiHandler, ApiResponder } from "./api-handler.js";
-import type { Authenticator } from "./auth/authenticator.js";
+import type { TLSSocket } from "node:tls";
+import type { Authenticator, ClientCertificate } from "./auth/authenticator.js";
+import type { Authorizer } from "./auth/authorizer.js";
+import { impersonate, wantsImpersonation } from "./auth/impersonation.js";
 import { errors, type StatusError } from "./status.js";
 
 export interface ApiHttpServerOptions {
@@ -11,12 +14,18 @@ export interface ApiHttpServerOptions {
   cert: string;
   handler: ApiHandler;
   authenticate: Authenticator;
+  /** Impersonation headers are authorized by this (refused when absent). */
+  authorizer?: Authorizer;
+  /** The cluster CA (PEM): client certificates it signed authenticate their CN/O. */
+  clientCa?: string;
   logger: Logger;
 }
 
 /** The cluster's HTTPS endpoint: TLS, body limits, authentication, then the API handler. */
 export function createApiHttpServer(options: ApiHttpServerOptions): Server {
-  return createServer({ key: options.key, cert: options.cert }, (req, res) => {
+  // Like kube-apiserver with --client-ca-file: a client certificate is asked for but not required.
+  const tls = options.clientCa ? { ca: options.clientCa, requestCert: true, rejectUnauthorized: false } : {};
+  return createServer({ key: options.key, cert: options.cert, ...tls }, (req, res) => {
     serve(req, res, options).catch((error: unknown) => {
       options.logger.error("apiserver request failed", { error: String(error) });
       if (!res.headersSent) sendStatus(res, errors.internal("request failed"));
@@ -27,10 +36,28 @@ export function createApiHttpServer(options: ApiHttpServerOptions): Server {
 
 async function serve(req: IncomingMessage, res: ServerResponse, options: ApiHttpServerOptions): Promise<void> {
   const url = new URL(req.url ?? "/", "https://localhost");
-  const user = options.authenticate(req.headers.authorization);
-  if (!user) {
+  const socket = req.socket as TLSSocket;
+  const peer = options.clientCa && typeof socket.getPeerCertificate === "function" ? socket.getPeerCertificate(false) : undefined;
+  const hasCertificate = peer !== undefined && Object.keys(peer).length > 0;
+  const authenticated = await options.authenticate({
+    authorization: req.headers.authorization,
+    path: url.pathname,
+    ...(hasCertificate
+      ? { certificate: peer as unknown as ClientCertificate, certificateVerified: socket.authorized, certificateError: String(socket.authorizationError ?? "") || undefined }
+      : {}),
+  });
+  if ("unauthorized" in authenticated) {
     req.resume();
     return sendStatus(res, errors.unauthorized());
+  }
+  let user = authenticated.user;
+  if (wantsImpersonation(req.headers)) {
+    const acting = options.authorizer ? await impersonate(user, req.headersDistinct, options.authorizer) : { error: errors.forbidden("impersonation is not allowed") };
+    if ("error" in acting) {
+      req.resume();
+      return sendStatus(res, acting.error);
+    }
+    user = acting.user;
   }
   let body: Buffer;
   try {
@@ -57,7 +84,8 @@ async function serve(req: IncomingMessage, res: ServerResponse, options: ApiHttp
       res.on("close", finish);
       return {
         write: (event) => {
-          if (!ended) res.write(JSON.stringify(event) + "\n");
+          // Watch events are JSON lines; text streams (pods/log -f) write their chunks as they are.
+          if (!ended) res.write(typeof event === "string" ? event : JSON.stringify(event) + "\n");
         },
         end: () => {
           if (!res.writableEnded) res.end();
@@ -79,6 +107,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, options: ApiHttp
       contentType: req.headers["content-type"] ?? "",
       body,
       user,
+      userAgent: req.headers["user-agent"] ?? "",
     },
     responder,
   );

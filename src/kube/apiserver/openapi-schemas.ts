@@ -5,6 +5,8 @@
  * (`x-kubernetes-preserve-unknown-fields`); their full schemas come with the API-fidelity issue.
  */
 
+import { BUILTIN_EXTRA_SCHEMAS } from "./openapi-builtin-schemas.js";
+
 /** A JSON schema object as OpenAPI 3.0 carries it. */
 export type Schema = Record<string, unknown>;
 
@@ -564,4 +566,6 @@ export const KIND_SCHEMAS: Record<string, KindSchema> = {
     },
     BATCH,
   ),
+  // core/v1 further kinds and the other built-in groups (src/kube/api/builtin-resources.ts).
+  ...BUILTIN_EXTRA_SCHEMAS,
 };

@@ -713,6 +713,65 @@ describe("applyStrategicMergePatch: errors with upstream's statuses", () => {
   });
 });
 
+describe("applyStrategicMergePatch: the directives as the strategic-merge-patch design document shows them", () => {
+  const pod = () => ({
+    metadata: { name: "p", finalizers: ["a", "b"] },
+    spec: {
+      securityContext: { runAsUser: 1000 },
+      containers: [
+        { name: "nginx", image: "nginx", ports: [{ containerPort: 80 }] },
+        { name: "sidecar", image: "busybox" },
+      ],
+    },
+  });
+  const core = (doc: unknown, patch: unknown) => smp(doc, patch, CORE_PATCH_SCHEMA);
+
+  it("$patch: replace in a map replaces that map with the rest of the patch", () => {
+    const out = core(pod(), { spec: { $patch: "replace", containers: [{ name: "nginx", image: "nginx-1.0" }] } }) as ReturnType<typeof pod>;
+    assert.deepEqual(out.spec, { containers: [{ name: "nginx", image: "nginx-1.0" }] });
+    assert.deepEqual(out.metadata, pod().metadata, "maps outside the directive merge as usual");
+  });
+
+  it("$patch: delete in a map empties it", () => {
+    const out = core(pod(), { spec: { securityContext: { $patch: "delete" } } }) as ReturnType<typeof pod>;
+    assert.deepEqual(out.spec.securityContext, {});
+  });
+
+  it("a list item {$patch: replace} replaces a merging list; {$patch: delete, name} removes one item", () => {
+    const replaced = core(pod(), { spec: { containers: [{ name: "nginx", image: "nginx-1.0" }, { $patch: "replace" }] } }) as ReturnType<typeof pod>;
+    assert.deepEqual(replaced.spec.containers, [{ name: "nginx", image: "nginx-1.0" }]);
+    const deleted = core(pod(), { spec: { containers: [{ name: "sidecar", $patch: "delete" }] } }) as ReturnType<typeof pod>;
+    assert.deepEqual(deleted.spec.containers.map((c) => c.name), ["nginx"]);
+  });
+
+  it("$patch: merge is refused where upstream refuses it", () => {
+    rejects(() => core(pod(), { spec: { containers: [{ $patch: "merge" }] } }), 500, "merging lists cannot yet be specified in the patch");
+    rejects(() => core(pod(), { spec: { $patch: "merge" } }), 500, /^unknown patch type: merge in map: /);
+  });
+
+  it("$deleteFromPrimitiveList and $setElementOrder on a list of scalars", () => {
+    const removed = core(pod(), { metadata: { "$deleteFromPrimitiveList/finalizers": ["a"] } }) as ReturnType<typeof pod>;
+    assert.deepEqual(removed.metadata.finalizers, ["b"]);
+    const ordered = core(pod(), { metadata: { "$setElementOrder/finalizers": ["b", "c", "a"], finalizers: ["c"] } }) as ReturnType<typeof pod>;
+    assert.deepEqual(ordered.metadata.finalizers, ["b", "c", "a"]);
+  });
+
+  it("$retainKeys drops the keys not listed and refuses a patch that sets an unlisted key", () => {
+    const strategy = { spec: { strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1 } } } };
+    assert.deepEqual(core(strategy, { spec: { strategy: { $retainKeys: ["type"], type: "Recreate" } } }), { spec: { strategy: { type: "Recreate" } } });
+    rejects(() => core(strategy, { spec: { strategy: { $retainKeys: ["type"], rollingUpdate: { maxSurge: 2 } } } }), 400, "invalid patch format of retainKeys");
+    rejects(() => core(strategy, { spec: { strategy: { $retainKeys: "type" } } }), 400, "invalid patch format of retainKeys");
+  });
+
+  it("a CronJob's job template merges containers by name, as kubectl set image sends it", () => {
+    const cronJob = { spec: { jobTemplate: { spec: { template: { spec: { containers: [{ name: "job", image: "busybox:1", args: ["date"] }, { name: "log", image: "fluentd" }] } } } } } };
+    const patch = { spec: { jobTemplate: { spec: { template: { spec: { "$setElementOrder/containers": [{ name: "job" }, { name: "log" }], containers: [{ name: "job", image: "busybox:2" }] } } } } } };
+    assert.deepEqual(core(cronJob, patch), {
+      spec: { jobTemplate: { spec: { template: { spec: { containers: [{ name: "job", image: "busybox:2", args: ["date"] }, { name: "log", image: "fluentd" }] } } } } },
+    });
+  });
+});
+
 describe("patch schema facts", () => {
   it("podSpecSchema reuses the PodSpec facts under any prefix", () => {
     const lists = podSpecSchema("spec.template.spec").lists;

@@ -513,7 +513,8 @@ const conditionsByType = (prefix: string): PatchSchema => ({
  * Strategic-merge facts for every core/v1 kind at once: no two core/v1 kinds disagree on a path, so one schema
  * serves them all (Pod, PodTemplate, ReplicationController, Service, Node, Namespace, ServiceAccount,
  * PersistentVolumeClaim, ComponentStatus; the rest only have ObjectMeta lists). It also covers
- * `spec.template.{metadata,spec}`, so apps/v1 and batch/v1 workloads can start from it.
+ * `spec.template.{metadata,spec}` and a CronJob's `spec.jobTemplate.spec.template`, so apps/v1 and batch/v1
+ * workloads share it.
  */
 export const CORE_PATCH_SCHEMA: PatchSchema = mergePatchSchemas(
   objectMetaSchema("metadata"),
@@ -530,6 +531,10 @@ export const CORE_PATCH_SCHEMA: PatchSchema = mergePatchSchemas(
   podSpecSchema("template.spec"),
   objectMetaSchema("spec.template.metadata"),
   podSpecSchema("spec.template.spec"),
+  // batch/v1 CronJob: the Job template's pod template.
+  objectMetaSchema("spec.jobTemplate.metadata"),
+  objectMetaSchema("spec.jobTemplate.spec.template.metadata"),
+  podSpecSchema("spec.jobTemplate.spec.template.spec"),
   {
     lists: {
       "spec.ports": { strategy: "merge", mergeKey: "port" },

@@ -26,7 +26,9 @@ export const scaleView: SubresourceView = {
   read(parent) {
     const { name, namespace, uid, resourceVersion, creationTimestamp } = parent.metadata;
     const replicas = rec(parent.spec).replicas;
-    const selector = selectorString(rec(parent.spec).selector);
+    // A ReplicationController's selector is a plain label map (labels.SelectorFromSet).
+    const rawSelector = rec(parent.spec).selector;
+    const selector = selectorString(parent.kind === "ReplicationController" ? { matchLabels: rawSelector } : rawSelector);
     return {
       kind: "Scale",
       apiVersion: "autoscaling/v1",

@@ -31,7 +31,7 @@ test("an event names its object, source and times", async () => {
   await recorder.event(pod, "Warning", "FailedScheduling", "0/3 nodes are available: 3 Too many pods.");
   const events = await client.list({ version: "v1", plural: "events", namespace: "default" });
   assert.equal(events.items.length, 1);
-  const event = events.items[0] as Record<string, unknown> & { involvedObject: Record<string, unknown>; source: Record<string, unknown> };
+  const event = events.items[0] as unknown as Record<string, unknown> & { involvedObject: Record<string, unknown>; source: Record<string, unknown> };
   assert.equal(event.involvedObject.name, "web");
   assert.equal(event.involvedObject.uid, pod.metadata.uid);
   assert.equal(event.involvedObject.kind, "Pod");

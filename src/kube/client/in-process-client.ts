@@ -29,6 +29,19 @@ export interface ObjectList {
   items: StoredObject[];
 }
 
+/** The User-Agent of an in-process component, named like the real binary: it names the field manager of its writes. */
+export function inProcessUserAgent(user: UserInfo): string {
+  const name = user.username;
+  const product = name.startsWith("system:node:")
+    ? "kubelet"
+    : name === "system:apiserver"
+      ? "kube-apiserver"
+      : name === "system:kube-controller-manager" || name === "system:kube-scheduler"
+        ? name.slice("system:".length)
+        : "minieks";
+  return `${product}/v1.34.0 (linux/amd64) minieks`;
+}
+
 /**
  * How in-process components (controllers, scheduler, kubelets, EKS reconcilers) talk to a
  * cluster: the same handler HTTP requests reach, as their own user, with the same
@@ -73,6 +86,7 @@ export class InProcessClient {
           contentType: options.contentType ?? "application/json",
           body,
           user: this.user,
+          userAgent: inProcessUserAgent(this.user),
         },
         responder,
       );

@@ -4,50 +4,12 @@ import { AwsError, operation, type AwsService, type RequestContext } from "../..
 import { availabilityZones } from "./regions.js";
 import { contains, overlaps, parseCidr } from "./cidr.js";
 import { availableIpCount, type Ec2State, type SubnetRecord, type VpcRecord } from "./ec2-state.js";
-
-const filterList = z.array(z.object({ Name: z.string(), Value: z.array(z.string()).default([]) })).optional();
-const tagSpecifications = z
-  .array(
-    z.object({
-      ResourceType: z.string().optional(),
-      Tag: z.array(z.object({ Key: z.string(), Value: z.string().default("") })).default([]),
-    }),
-  )
-  .optional();
-
-type Filters = z.infer<typeof filterList>;
-
-/** EC2 filter names → the values a record has for them; `tag:<key>` and `tag-key` are generic. */
-function matchesFilters<T extends { tags: Record<string, string> }>(
-  record: T,
-  filters: Filters,
-  fields: Record<string, (r: T) => string[]>,
-): boolean {
-  return (filters ?? []).every(({ Name, Value }) => {
-    let values: string[];
-    if (Name.startsWith("tag:")) values = record.tags[Name.slice(4)] !== undefined ? [record.tags[Name.slice(4)] ?? ""] : [];
-    else if (Name === "tag-key") values = Object.keys(record.tags);
-    else {
-      const field = fields[Name];
-      if (!field) throw new AwsError("InvalidParameterValue", `The filter '${Name}' is invalid`);
-      values = field(record);
-    }
-    return Value.some((wanted) => values.some((v) => globMatch(wanted, v)));
-  });
-}
-
-/** EC2 filter values accept `*` and `?` wildcards. */
-const globMatch = (pattern: string, value: string): boolean =>
-  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`).test(value);
-
-const tagsFor = (resourceType: string, specs: z.infer<typeof tagSpecifications>): Record<string, string> =>
-  Object.fromEntries(
-    (specs ?? [])
-      .filter((s) => !s.ResourceType || s.ResourceType === resourceType)
-      .flatMap((s) => s.Tag.map((t) => [t.Key, t.Value])),
-  );
-
-const tagSet = (tags: Record<string, string>) => Object.entries(tags).map(([key, value]) => ({ key, value }));
+import { filterList, matchesFilters, tagSet, tagSpecifications, tagsFor } from "./filters.js";
+import { instanceOperations } from "./instance-operations.js";
+import { instanceTypeOperations } from "./instance-type-operations.js";
+import type { Ec2Instances } from "./instances.js";
+import type { Ec2Network } from "./network-interfaces.js";
+import { networkInterfaceOperations } from "./network-interface-operations.js";
 
 function vpcWire(vpc: VpcRecord) {
   return {
@@ -83,8 +45,8 @@ function subnetWire(subnet: SubnetRecord, region: string) {
   };
 }
 
-/** The EC2 slice EKS work touches: VPCs and subnets, in EC2's query/XML protocol. */
-export function createEc2Service(state: Ec2State): AwsService {
+/** The EC2 slice EKS work touches: VPCs, subnets, instances, ENIs and instance types, in EC2's query/XML protocol. */
+export function createEc2Service(state: Ec2State, compute: { instances: Ec2Instances; network: Ec2Network }): AwsService {
   const ready = async (ctx: RequestContext) => {
     await state.ensureDefaultVpc(ctx);
     return ctx;
@@ -251,6 +213,9 @@ export function createEc2Service(state: Ec2State): AwsService {
           return { return: true };
         },
       }),
+      ...instanceOperations(state, compute.instances),
+      ...networkInterfaceOperations(state, compute.network),
+      ...instanceTypeOperations(),
     ],
   };
 }

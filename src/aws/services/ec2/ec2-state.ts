@@ -4,6 +4,7 @@ import { RecordStore, type Scope } from "../../records.js";
 import { AwsError } from "../../protocol/operation.js";
 import { availabilityZones } from "./regions.js";
 import { formatCidr, formatIpv4, parseCidr, size, SUBNET_RESERVED_ADDRESSES, usableRange } from "./cidr.js";
+import type { InstanceRecord, NetworkInterfaceRecord } from "./instance-record.js";
 
 export interface VpcRecord {
   vpcId: string;
@@ -42,18 +43,43 @@ export const availableIpCount = (subnet: SubnetRecord): number => {
 const stableId = (prefix: string, ...parts: string[]): string =>
   `${prefix}-${createHash("sha256").update(parts.join("/")).digest("hex").slice(0, 17)}`;
 
+/** RunInstances' answer when the subnet is full. */
+const subnetFullForInstances = (subnetId: string) =>
+  new AwsError("InsufficientFreeAddressesInSubnet", `There are not enough free addresses in subnet '${subnetId}' to satisfy the requested number of instances.`);
+
 /**
- * EC2's VPCs and subnets for every account and region. Each region starts with AWS's default
- * VPC, 172.31.0.0/16, with one /20 default subnet per availability zone.
+ * EC2's VPCs, subnets, instances and network interfaces for every account and region. Each
+ * region starts with AWS's default VPC, 172.31.0.0/16, with one /20 default subnet per zone.
+ * Every address in use is an allocation on its subnet, so AvailableIpAddressCount is exact.
  */
 export class Ec2State {
   readonly vpcs: RecordStore<VpcRecord>;
   readonly subnets: RecordStore<SubnetRecord>;
+  readonly instances: RecordStore<InstanceRecord>;
+  readonly networkInterfaces: RecordStore<NetworkInterfaceRecord>;
   private readonly defaultVpcReady = new Map<string, Promise<void>>();
 
-  constructor(storage: Storage) {
+  constructor(private readonly storage: Storage) {
     this.vpcs = new RecordStore(storage, "ec2", "vpcs");
     this.subnets = new RecordStore(storage, "ec2", "subnets");
+    this.instances = new RecordStore(storage, "ec2", "instances");
+    this.networkInterfaces = new RecordStore(storage, "ec2", "network-interfaces");
+  }
+
+  /** Every account and region that holds EC2 records of `kind` (start-up resumes them). */
+  async scopesWith(kind: "instances" | "network-interfaces"): Promise<Scope[]> {
+    const scopes = new Map<string, Scope>();
+    const pattern = new RegExp(`^/aws/([^/]+)/([^/]+)/ec2/${kind}/`);
+    let startAfter: string | undefined;
+    for (;;) {
+      const page = await this.storage.list("/aws/", { limit: 1000, startAfter });
+      for (const kv of page.items) {
+        const m = pattern.exec(kv.key);
+        if (m) scopes.set(`${m[1]}/${m[2]}`, { accountId: m[1] ?? "", region: m[2] ?? "" });
+      }
+      if (!page.more) return [...scopes.values()];
+      startAfter = page.items[page.items.length - 1]?.key;
+    }
   }
 
   ensureDefaultVpc(scope: Scope): Promise<void> {
@@ -96,17 +122,45 @@ export class Ec2State {
 
   /** Takes one free address from the subnet for `owner`; InsufficientFreeAddressesInSubnet when full. */
   async allocateIp(scope: Scope, subnetId: string, owner: string, description: string): Promise<string> {
-    let allocated = "";
+    const [ip = ""] = await this.allocateIps(scope, subnetId, 1, owner, description, () => subnetFullForInstances(subnetId));
+    return ip;
+  }
+
+  /**
+   * Takes `count` free addresses from the subnet for `owner`, all or none; `whenFull` makes the
+   * error of the calling operation (EC2 words it differently per API).
+   */
+  async allocateIps(
+    scope: Scope,
+    subnetId: string,
+    count: number,
+    owner: string,
+    description: string,
+    whenFull: () => AwsError,
+  ): Promise<string[]> {
+    let allocated: string[] = [];
     const updated = await this.subnets.update(scope, subnetId, (subnet) => {
       const cidr = parseCidr(subnet.cidrBlock);
-      if (!cidr || availableIpCount(subnet) <= 0) {
-        throw new AwsError("InsufficientFreeAddressesInSubnet", `There are not enough free addresses in subnet '${subnetId}' to satisfy the requested number of instances.`);
+      if (!cidr || availableIpCount(subnet) < count) throw whenFull();
+      const used = new Set(subnet.allocations.map((a) => a.ip));
+      allocated = [];
+      for (let i = 0; i < count; i++) {
+        const ip = pickFreeAddress(cidr, used);
+        used.add(ip);
+        allocated.push(ip);
       }
-      allocated = pickFreeAddress(cidr, new Set(subnet.allocations.map((a) => a.ip)));
-      return { ...subnet, allocations: [...subnet.allocations, { ip: allocated, owner, description }] };
+      return { ...subnet, allocations: [...subnet.allocations, ...allocated.map((ip) => ({ ip, owner, description }))] };
     });
     if (!updated) throw new AwsError("InvalidSubnetID.NotFound", `The subnet ID '${subnetId}' does not exist`);
     return allocated;
+  }
+
+  /** Returns addresses to the subnet: the given ones, or every one `owner` holds there. */
+  async releaseAddresses(scope: Scope, subnetId: string, which: { ips: string[] } | { owner: string }): Promise<void> {
+    const drop = "ips" in which ? (a: IpAllocation) => which.ips.includes(a.ip) : (a: IpAllocation) => a.owner === which.owner;
+    await this.subnets.update(scope, subnetId, (s) =>
+      s.allocations.some(drop) ? { ...s, allocations: s.allocations.filter((a) => !drop(a)) } : s,
+    );
   }
 
   /** Returns every address `owner` holds in the scope's subnets. */

@@ -18,17 +18,15 @@ import type { ClusterRecord } from "./cluster-record.js";
 import { EKS_ROUTES } from "./routes.js";
 import { DEFAULT_KUBERNETES_VERSION, describeVersion, findVersion, KUBERNETES_VERSIONS, versionStatus } from "./versions.js";
 import { decodeNextToken, encodeNextToken } from "./pagination.js";
+import { clusterNotFound as notFound, invalid, ROLE_ARN, validateTags } from "./eks-validation.js";
+import { nodegroupOperations } from "./nodegroup-operations.js";
+import type { NodegroupReconciler } from "./nodegroup-reconciler.js";
 
 const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9\-_]*$/;
-const ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@\-/]{1,512}$/;
 /** EKS needs this many free addresses in each cluster subnet for its control-plane ENIs. */
 const MIN_FREE_IPS_PER_SUBNET = 6;
 /** Control-plane ENIs EKS places in the cluster subnets ("2–4"; minieks uses two). */
 const CONTROL_PLANE_ENIS = 2;
-
-const invalid = (message: string) => new AwsError("InvalidParameterException", message, 400);
-const notFound = (name: string) =>
-  new AwsError("ResourceNotFoundException", `No cluster found for name: ${name}.`, 404, { clusterName: name });
 
 const maxResults = z.coerce.number().int().min(1).max(100).optional();
 const tagMap = z.record(z.string(), z.string()).optional();
@@ -117,18 +115,8 @@ function validateServiceCidr(cidrText: string, vpcCidr: string): void {
   if (vpc && overlaps(vpc, cidr)) throw invalid(`The service CIDR ${cidrText} overlaps the VPC CIDR ${vpcCidr}.`);
 }
 
-function validateTags(tags: Record<string, string> | undefined, error: (message: string) => AwsError): void {
-  const entries = Object.entries(tags ?? {});
-  if (entries.length > 50) throw error("A resource can have at most 50 tags.");
-  for (const [key, value] of entries) {
-    if (key.length < 1 || key.length > 128) throw error(`Tag key "${key}" must be 1 to 128 characters.`);
-    if (value.length > 256) throw error(`The value of tag "${key}" must be at most 256 characters.`);
-    if (key.toLowerCase().startsWith("aws:")) throw error(`Tag keys starting with "aws:" are reserved: ${key}`);
-  }
-}
-
-/** The EKS management API (rest-json). Clusters, versions and tags; the rest answers "not implemented". */
-export function createEksService(deps: { ec2: Ec2State; reconciler: ClusterReconciler }): AwsService {
+/** The EKS management API (rest-json). Clusters, node groups, updates, versions and tags; the rest answers "not implemented". */
+export function createEksService(deps: { ec2: Ec2State; reconciler: ClusterReconciler; nodegroups: NodegroupReconciler }): AwsService {
   const { ec2, reconciler } = deps;
   const clusters = reconciler.clusters;
 
@@ -285,6 +273,11 @@ export function createEksService(deps: { ec2: Ec2State; reconciler: ClusterRecon
       rest: EKS_ROUTES.DeleteCluster,
       input: z.object({ name: z.string() }),
       handler: async (input, ctx): Promise<DeleteClusterResponse> => {
+        await requireCluster(ctx, input.name);
+        const [attached] = await deps.nodegroups.clusterNodegroups(ctx, input.name);
+        if (attached) {
+          throw new AwsError("ResourceInUseException", "Cluster has nodegroups attached", 409, { clusterName: input.name, nodegroupName: attached.nodegroupName });
+        }
         const updated = await clusters.update(ctx, input.name, (current) => {
           if (current.deletionProtection) {
             throw new AwsError("InvalidRequestException", `Cluster ${input.name} has deletion protection enabled; disable it before deleting the cluster.`, 400, { clusterName: input.name });
@@ -369,6 +362,7 @@ export function createEksService(deps: { ec2: Ec2State; reconciler: ClusterRecon
     }),
   ];
 
+  implemented.push(...nodegroupOperations({ ec2, clusters, reconciler: deps.nodegroups }));
   const implementedNames = new Set(implemented.map((op) => op.name));
   const declaredOnly = Object.entries(EKS_ROUTES)
     .filter(([name]) => !implementedNames.has(name))

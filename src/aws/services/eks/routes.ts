@@ -6,6 +6,12 @@ import type { RestBinding } from "../../protocol/operation.js";
  */
 const C = "/clusters/{name}";
 const page = { maxResults: { member: "maxResults" }, nextToken: { member: "nextToken" } };
+/** Updates belong to the cluster, or to one of its node groups, add-ons or capabilities. */
+const updateScope = {
+  nodegroupName: { member: "nodegroupName" },
+  addonName: { member: "addonName" },
+  capabilityName: { member: "capabilityName" },
+};
 
 export const EKS_ROUTES: Record<string, RestBinding> = {
   CreateCluster: { method: "POST", path: "/clusters" },
@@ -17,8 +23,8 @@ export const EKS_ROUTES: Record<string, RestBinding> = {
   DeleteCluster: { method: "DELETE", path: C },
   RegisterCluster: { method: "POST", path: "/cluster-registrations" },
   DeregisterCluster: { method: "DELETE", path: "/cluster-registrations/{name}" },
-  DescribeUpdate: { method: "GET", path: `${C}/updates/{updateId}` },
-  ListUpdates: { method: "GET", path: `${C}/updates`, query: page },
+  DescribeUpdate: { method: "GET", path: `${C}/updates/{updateId}`, query: updateScope },
+  ListUpdates: { method: "GET", path: `${C}/updates`, query: { ...page, ...updateScope } },
   CancelUpdate: { method: "POST", path: `${C}/updates/{updateId}/cancel-update` },
   CreateNodegroup: { method: "POST", path: `${C}/node-groups` },
   DescribeNodegroup: { method: "GET", path: `${C}/node-groups/{nodegroupName}` },

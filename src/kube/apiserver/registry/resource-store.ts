@@ -4,9 +4,10 @@ import { isStorageError, type KeyValue, type Storage, type WatchEvent } from "..
 import { apiVersionOf, type FieldCause, type ResourceDescriptor } from "../../api/descriptor.js";
 import { generateNameSuffix, validateDnsLabel, validateDnsSubdomain } from "../../api/names.js";
 import type { KubeObject, StoredObject } from "../../api/types.js";
-import { errors, type ResourceName } from "../status.js";
+import { errors, StatusError, type ResourceName } from "../status.js";
 import { labelValueErrors, qualifiedNameErrors } from "../selectors.js";
 import { goQuote } from "../../../shared/go-format.js";
+import { deletionFinalizers, type PropagationOptions } from "./deletion-propagation.js";
 
 const encoder = new TextEncoder();
 /** apimachinery's TotalAnnotationSizeLimitB. */
@@ -58,8 +59,10 @@ export class ResourceStore {
     this.name = { resource: descriptor.plural, group: descriptor.group, kind: descriptor.kind };
   }
 
+  /** Objects of a resource served in several versions live under their storage version's group and plural. */
   private prefix(namespace?: string): string {
-    const base = `${this.root}/${this.descriptor.group || "core"}/${this.descriptor.plural}/`;
+    const { storage, group, plural } = this.descriptor;
+    const base = `${this.root}/${(storage ? storage.group : group) || "core"}/${storage?.plural ?? plural}/`;
     return this.descriptor.namespaced && namespace ? `${base}${namespace}/` : base;
   }
 
@@ -68,23 +71,54 @@ export class ResourceStore {
   }
 
   private decode(kv: KeyValue): StoredObject {
-    const obj = JSON.parse(decoder.decode(kv.value)) as StoredObject;
+    const stored = JSON.parse(decoder.decode(kv.value)) as StoredObject;
+    const obj = this.descriptor.storage ? this.descriptor.storage.fromStorage(stored) : stored;
     obj.metadata.resourceVersion = String(kv.modRevision);
     return obj;
   }
 
   private encode(obj: StoredObject): Uint8Array {
     const { resourceVersion: _rv, ...metadata } = obj.metadata;
-    return encoder.encode(JSON.stringify({ ...obj, metadata }));
+    const plain = { ...obj, metadata };
+    return encoder.encode(JSON.stringify(this.descriptor.storage ? this.descriptor.storage.toStorage(plain) : plain));
+  }
+
+  /** What a write answers: the object as stored, read back through this version (conversion may add defaults). */
+  private written(obj: StoredObject, bytes: Uint8Array, revision: number): StoredObject {
+    const result = this.descriptor.storage ? this.decode({ key: "", value: bytes, modRevision: revision } as KeyValue) : obj;
+    result.metadata.resourceVersion = String(revision);
+    return result;
+  }
+
+  /** Computed resources (componentstatuses, bindings) are not stored: reads are computed, writes refused. */
+  private computedObjects(): StoredObject[] | undefined {
+    const computed = this.descriptor.computed;
+    return computed ? (computed.objects?.(this.clock.now()) ?? []) : undefined;
+  }
+
+  private refuseComputedWrite(): void {
+    const computed = this.descriptor.computed;
+    if (computed) throw new StatusError(405, "MethodNotAllowed", computed.refusal);
   }
 
   async get(namespace: string | undefined, name: string): Promise<StoredObject> {
+    const computed = this.computedObjects();
+    if (computed) {
+      const found = computed.find((o) => o.metadata.name === name);
+      if (!found) throw errors.notFound(this.name, name);
+      return found;
+    }
     const kv = await this.storage.get(this.key(namespace, name));
     if (!kv) throw errors.notFound(this.name, name);
     return this.decode(kv);
   }
 
   async list(namespace: string | undefined, query: ListQuery = {}): Promise<ListPage> {
+    const computed = this.computedObjects();
+    if (computed) {
+      const items = computed.filter((o) => !query.filter || query.filter(o));
+      return { items, resourceVersion: String(await this.storage.currentRevision()) };
+    }
     const prefix = this.prefix(namespace);
     let revision = query.exactRevision;
     let startAfter: string | undefined;
@@ -146,6 +180,7 @@ export class ResourceStore {
 
   /** Validates, fills system metadata and stores a new object (or only returns it, on dry run). */
   async create(namespace: string | undefined, input: KubeObject, options: WriteOptions = {}): Promise<StoredObject> {
+    this.refuseComputedWrite();
     const obj = this.normalize(input, namespace);
     const meta = obj.metadata;
     if (meta.resourceVersion) throw errors.badRequest("resourceVersion should not be set on objects to be created");
@@ -168,9 +203,8 @@ export class ResourceStore {
       return obj;
     }
     try {
-      const revision = await this.storage.create(this.key(namespace, meta.name ?? ""), this.encode(obj));
-      meta.resourceVersion = String(revision);
-      return obj;
+      const bytes = this.encode(obj);
+      return this.written(obj, bytes, await this.storage.create(this.key(namespace, meta.name ?? ""), bytes));
     } catch (error) {
       if (isStorageError(error, "KeyExists")) throw errors.alreadyExists(this.name, meta.name ?? "");
       throw error;
@@ -188,6 +222,7 @@ export class ResourceStore {
     mutate: (current: StoredObject) => KubeObject | Promise<KubeObject>,
     options: WriteOptions & { subresource?: string } = {},
   ): Promise<StoredObject> {
+    this.refuseComputedWrite();
     const key = this.key(namespace, name);
     for (;;) {
       const kv = await this.storage.get(key);
@@ -204,16 +239,16 @@ export class ResourceStore {
       }
       const obj = this.prepareUpdate(desired, current, options.subresource);
       await options.validateAdmission?.(obj, current);
-      if (options.dryRun) return obj;
+      // A dry run answers with the stored version, as upstream's dry-run storage does (kubectl diff shows it).
+      if (options.dryRun) return { ...obj, metadata: { ...obj.metadata, resourceVersion: current.metadata.resourceVersion } };
       try {
         if (this.isFinalized(obj)) {
           const revision = await this.storage.delete(key, kv.modRevision);
           obj.metadata.resourceVersion = String(revision);
           return obj;
         }
-        const revision = await this.storage.update(key, this.encode(obj), kv.modRevision);
-        obj.metadata.resourceVersion = String(revision);
-        return obj;
+        const bytes = this.encode(obj);
+        return this.written(obj, bytes, await this.storage.update(key, bytes, kv.modRevision));
       } catch (error) {
         if (isStorageError(error, "Conflict")) {
           if (wantedRv) throw errors.modified(this.name, name);
@@ -232,8 +267,9 @@ export class ResourceStore {
   async delete(
     namespace: string | undefined,
     name: string,
-    options: WriteOptions & { uid?: string; resourceVersion?: string; gracePeriodSeconds?: number } = {},
+    options: WriteOptions & PropagationOptions & { uid?: string; resourceVersion?: string; gracePeriodSeconds?: number } = {},
   ): Promise<{ object: StoredObject; deleted: boolean }> {
+    this.refuseComputedWrite();
     const key = this.key(namespace, name);
     for (;;) {
       const kv = await this.storage.get(key);
@@ -247,10 +283,37 @@ export class ResourceStore {
       }
       await options.validateAdmission?.(current, current);
       const graceful = this.descriptor.strategy.gracefulDelete?.(current, options.gracePeriodSeconds) ?? 0;
-      const finalizers = current.metadata.finalizers ?? [];
+      // The garbage collector's finalizers follow the propagation policy (or the kind's default).
+      const gcFinalizers = deletionFinalizers(this.descriptor, current.metadata.finalizers ?? [], options);
+      const finalizers = gcFinalizers ?? current.metadata.finalizers ?? [];
       if (finalizers.length > 0 || graceful > 0 || this.descriptor.strategy.blocksDeletion?.(current)) {
-        if (current.metadata.deletionTimestamp) return { object: current, deleted: false };
+        if (current.metadata.deletionTimestamp) {
+          // A later delete may shorten the grace period (the kubelet's final grace-0 delete), and may
+          // still switch the policy of a deletion that only waits on finalizers.
+          const pendingGrace = current.metadata.deletionGracePeriodSeconds ?? 0;
+          const shorter = graceful < pendingGrace;
+          const switchPolicy = gcFinalizers !== undefined && pendingGrace === 0;
+          if ((!shorter && !switchPolicy) || options.dryRun) return { object: current, deleted: false };
+          const next = structuredClone(current);
+          if (gcFinalizers) next.metadata.finalizers = gcFinalizers;
+          if (shorter) {
+            next.metadata.deletionTimestamp = kubeTime(new Date(this.clock.now().getTime() + graceful * 1000));
+            next.metadata.deletionGracePeriodSeconds = graceful;
+          }
+          try {
+            if (this.isFinalized(next)) {
+              next.metadata.resourceVersion = String(await this.storage.delete(key, kv.modRevision));
+              return { object: next, deleted: true };
+            }
+            next.metadata.resourceVersion = String(await this.storage.update(key, this.encode(next), kv.modRevision));
+            return { object: next, deleted: false };
+          } catch (error) {
+            if (isStorageError(error, "Conflict")) continue;
+            throw error;
+          }
+        }
         const next = structuredClone(current);
+        if (gcFinalizers) next.metadata.finalizers = gcFinalizers;
         next.metadata.deletionTimestamp = kubeTime(new Date(this.clock.now().getTime() + graceful * 1000));
         next.metadata.deletionGracePeriodSeconds = graceful;
         this.descriptor.strategy.beginDelete?.(next);
@@ -357,12 +420,20 @@ export class ResourceStore {
       return merged;
     }
     if (subresource === "status") {
-      // A status write changes only status.
+      // A status write changes status, and annotations as upstream's status strategies let through
+      // (the deployment controller records deployment.kubernetes.io/revision this way).
       const { status } = obj;
       const merged = structuredClone(current);
       if (status === undefined) delete merged.status;
       else merged.status = status;
+      if (obj.metadata.annotations === undefined) delete merged.metadata.annotations;
+      else merged.metadata.annotations = obj.metadata.annotations;
       return merged;
+    }
+    const partial = subresource ? this.descriptor.strategy.prepareSubresourceUpdate?.(subresource, obj, current) : undefined;
+    if (partial) {
+      this.requireValid(partial, [...(this.descriptor.strategy.validate?.(partial) ?? []), ...(this.descriptor.strategy.validateUpdate?.(partial, current) ?? [])]);
+      return partial;
     }
     if (subresource === undefined && this.descriptor.subresources.includes("status")) obj.status = current.status;
     this.requireValid(obj, this.validateMeta(obj));
@@ -394,7 +465,8 @@ export class ResourceStore {
     if (!name) {
       return [{ field: "metadata.name", reason: "FieldValueRequired", message: "Required value: name or generateName is required" }];
     }
-    const causes = this.descriptor.nameIsDnsLabel ? validateDnsLabel(name, "metadata.name") : validateDnsSubdomain(name, "metadata.name");
+    const { validateName, nameIsDnsLabel } = this.descriptor;
+    const causes = validateName ? validateName(name, "metadata.name") : nameIsDnsLabel ? validateDnsLabel(name, "metadata.name") : validateDnsSubdomain(name, "metadata.name");
     const invalid = (field: string, value: string, detail: string): FieldCause => ({
       field,
       reason: "FieldValueInvalid",
