@@ -19,6 +19,7 @@ import { StatefulSetController } from "../kube/controllers/statefulset/statefuls
 import { JobController } from "../kube/controllers/job/job-controller.js";
 import { CronJobController } from "../kube/controllers/cronjob/cronjob-controller.js";
 import { TtlAfterFinishedController } from "../kube/controllers/ttl-after-finished/ttl-after-finished-controller.js";
+import { ResourceQuotaController } from "../kube/controllers/resourcequota/resourcequota-controller.js";
 import type { ClusterNodeSource } from "../kube/kubelet/node-source.js";
 import { startKubeletFleet } from "../kube/kubelet/kubelet-component.js";
 import { findVersion } from "../aws/services/eks/versions.js";
@@ -113,6 +114,7 @@ export const CLUSTER_COMPONENTS: ComponentSpec[] = [
   { name: "job-controller", start: (ctx) => new JobController(kcm(ctx)).start() },
   { name: "cronjob-controller", start: (ctx) => new CronJobController(kcm(ctx)).start() },
   { name: "ttl-after-finished-controller", start: (ctx) => new TtlAfterFinishedController(kcm(ctx)).start() },
+  { name: "resourcequota-controller", start: (ctx) => new ResourceQuotaController(kcm(ctx)).start() },
   {
     name: "kubelet-fleet",
     start: (ctx) =>

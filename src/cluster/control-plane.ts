@@ -14,6 +14,8 @@ import { withWorkloadLifecycle } from "../kube/api/workload-lifecycle.js";
 import { ApiHandler } from "../kube/apiserver/api-handler.js";
 import { defaultTolerationSeconds } from "../kube/apiserver/admission/default-toleration-seconds.js";
 import { type PriorityAdmission, priorityAdmission } from "../kube/apiserver/admission/priority.js";
+import { type LimitRanger, limitRanger } from "../kube/apiserver/admission/limit-ranger.js";
+import { type ResourceQuotaAdmission, resourceQuotaAdmission } from "../kube/apiserver/admission/resource-quota.js";
 import { ServiceAllocator } from "../kube/apiserver/admission/service-allocation/service-allocation.js";
 import { ClusterAuth, EKS_API_AUDIENCES } from "../kube/apiserver/auth/cluster-auth.js";
 import { eksOidcIssuer } from "../kube/apiserver/auth/service-account-token.js";
@@ -77,6 +79,8 @@ export class ControlPlane {
     let port = 0;
     let serviceAllocator: ServiceAllocator | undefined;
     let priority: PriorityAdmission | undefined;
+    let limits: LimitRanger | undefined;
+    let quota: ResourceQuotaAdmission | undefined;
     const auth = new ClusterAuth({
       clock: deps.clock,
       version: record.version,
@@ -106,8 +110,13 @@ export class ControlPlane {
         // ClusterIPs and node ports are allocated by the service storage upstream; here, the admission chain.
         serviceAllocator = new ServiceAllocator(h, record.kubernetesNetworkConfig.serviceIpv4Cidr, deps.clock);
         priority = priorityAdmission(h);
+        limits = limitRanger(h);
+        quota = resourceQuotaAdmission(h, deps.clock);
         const [serviceAccount, rbacEscalation] = auth.admission(h);
-        return [serviceAllocator.plugin(), serviceAccount, priority.plugin(), defaultTolerationSeconds(), rbacEscalation, csrRequesterAdmission].filter((p) => p !== undefined);
+        // Upstream's order: LimitRanger before ServiceAccount, ResourceQuota last.
+        return [serviceAllocator.plugin(), limits.plugin(), serviceAccount, priority.plugin(), defaultTolerationSeconds(), rbacEscalation, csrRequesterAdmission, quota.plugin()].filter(
+          (p) => p !== undefined,
+        );
       },
     });
 
@@ -146,6 +155,7 @@ export class ControlPlane {
       clientAs: clientFactory(handler),
       caCertificatePem: pki.caCertificate,
       endpoint: `https://127.0.0.1:${port}`,
+      controlPlaneAddresses: record.controlPlaneAddresses,
     };
     // Stopped last: the allocator follows stored Services for as long as the API serves.
     const components: ClusterComponent[] = [
@@ -154,6 +164,8 @@ export class ControlPlane {
           auth.stop();
           serviceAllocator?.close();
           priority?.close();
+          limits?.close();
+          quota?.close();
         },
       },
     ];

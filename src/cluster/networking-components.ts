@@ -34,7 +34,12 @@ export const SERVICE_NETWORKING_COMPONENTS: ComponentSpec[] = [
       if (!ctx.controlPlaneAddresses?.length) ctx.logger.warn("control-plane ENI addresses unknown: the kubernetes endpoints list no addresses", { cluster: ctx.record.name });
       return new KubernetesService(
         ctx.clientAs(APISERVER_USER),
-        { serviceCidr: ctx.record.kubernetesNetworkConfig.serviceIpv4Cidr, addresses: ctx.controlPlaneAddresses ?? [], endpointSlices: serves(ctx, "discovery.k8s.io", "endpointslices") },
+        {
+          serviceCidr: ctx.record.kubernetesNetworkConfig.serviceIpv4Cidr,
+          addresses: ctx.controlPlaneAddresses ?? [],
+          endpointSlices: serves(ctx, "discovery.k8s.io", "endpointslices"),
+          serviceCidrs: serves(ctx, "networking.k8s.io", "servicecidrs"),
+        },
         ctx.clock,
         ctx.logger,
       ).start();

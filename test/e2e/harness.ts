@@ -88,3 +88,23 @@ function whichSync(name: string): string {
   }
   throw new Error(`${name} is not on PATH`);
 }
+
+/**
+ * Creates an EKS cluster with the aws CLI in the environment's region (on the first `subnetCount`
+ * default subnets), waits until it is ACTIVE and writes the kubeconfig, as a user would.
+ */
+export async function createTestCluster(t: TestEnv, name: string, subnetCount = 2): Promise<void> {
+  const aws = (...args: string[]) => run("aws", args, t.env);
+  const described = await aws("ec2", "describe-subnets", "--output", "json");
+  if (described.code !== 0) throw new Error(`describe-subnets: ${described.stderr}`);
+  const subnets = (JSON.parse(described.stdout).Subnets as { SubnetId: string }[]).slice(0, subnetCount).map((s) => s.SubnetId);
+  const steps = [
+    ["eks", "create-cluster", "--name", name, "--role-arn", "arn:aws:iam::000000000000:role/eks-cluster", "--resources-vpc-config", `subnetIds=${subnets.join(",")}`],
+    ["eks", "wait", "cluster-active", "--name", name],
+    ["eks", "update-kubeconfig", "--name", name],
+  ];
+  for (const args of steps) {
+    const r = await aws(...args);
+    if (r.code !== 0) throw new Error(`aws ${args.join(" ")}: ${r.stderr}`);
+  }
+}

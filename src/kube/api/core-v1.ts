@@ -414,7 +414,7 @@ export const CORE_V1: ResourceDescriptor[] = [
     namespaced: true,
     shortNames: ["po"],
     categories: ["all"],
-    subresources: ["binding", "eviction", "status"],
+    subresources: ["binding", "eviction", "log", "status"],
     subresourceKinds: { binding: { group: "", version: "v1", kind: "Binding" }, eviction: { group: "policy", version: "v1", kind: "Eviction" } },
     hasSpec: true,
     topLevelFields: ["spec", "status"],

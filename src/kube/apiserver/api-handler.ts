@@ -94,6 +94,7 @@ const JSON_TYPE = "application/json";
 export class ApiHandler {
   private readonly stores = new Map<string, ResourceStore>();
   private readonly admission: AdmissionChain;
+  private readonly admissionWarnings = new WeakMap<ApiRequest, string[]>();
   private readonly virtualCreates: Record<string, VirtualCreate>;
 
   constructor(private readonly options: ApiHandlerOptions) {
@@ -521,6 +522,9 @@ export class ApiHandler {
   /** The admission phases of one write, bound to its request (kube-apiserver's admission.Attributes). */
   private admitting(req: ApiRequest, info: ResourceRequestInfo, d: ResourceDescriptor, ns: string | undefined, dryRun: boolean, verb: string): Admitting {
     const operation: AdmissionAttributes["operation"] = verb === "create" ? "CREATE" : verb === "delete" || verb === "deletecollection" ? "DELETE" : "UPDATE";
+    // Admission warnings of this request; respondObject adds them to the response's Warning headers.
+    let warnings = this.admissionWarnings.get(req);
+    if (!warnings) this.admissionWarnings.set(req, (warnings = []));
     const attributes = (object: StoredObject | undefined, oldObject: StoredObject | undefined): AdmissionAttributes => ({
       operation,
       descriptor: d,
@@ -531,6 +535,7 @@ export class ApiHandler {
       oldObject,
       user: req.user,
       dryRun,
+      warnings,
     });
     return {
       mutate: async (obj, old) => {
@@ -755,7 +760,8 @@ export class ApiHandler {
     obj: StoredObject,
     warnings: string[] = [],
   ): void {
-    const headers = warnings.length ? { warning: warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(", ") } : undefined;
+    const all = [...warnings, ...new Set(this.admissionWarnings.get(req) ?? [])];
+    const headers = all.length ? { warning: all.map((w) => `299 - ${JSON.stringify(w)}`).join(", ") } : undefined;
     const table = wantsTable(req.accept);
     if (table && req.method === "GET") {
       const body = toTable(d, [obj], {

@@ -67,7 +67,8 @@ export function apiResourceList(descriptors: ResourceDescriptor[], group: string
   };
 }
 
-const subresourceVerbs = (sub: string): string[] => (sub === "finalize" ? ["update"] : sub === "binding" || sub === "eviction" ? ["create"] : ["get", "patch", "update"]);
+const subresourceVerbs = (sub: string): string[] =>
+  sub === "finalize" ? ["update"] : sub === "binding" || sub === "eviction" ? ["create"] : sub === "log" ? ["get"] : ["get", "patch", "update"];
 
 /** A short stable hash of the resource's storage identity, as discovery publishes. */
 function storageVersionHash(d: ResourceDescriptor): string {

@@ -160,6 +160,17 @@ describe("pod stages", BOUNDED, () => {
     h.stop();
   });
 
+  it("an init container without annotations completes at once, as aws-node's aws-vpc-cni-init does", async () => {
+    const { h, node } = await withNode();
+    await h.createPod(boundPod("plain-init", node, { spec: { initContainers: [{ name: "aws-vpc-cni-init", image: "busybox:1.36" }] } }));
+    await h.settle();
+    const pod = await h.pod("plain-init");
+    assert.equal(statusOf(pod).phase, "Running");
+    assert.equal(((containerStatus(pod, "aws-vpc-cni-init", true).state as Json).terminated as Json).reason, "Completed");
+    assert.equal(conditionOf(pod, "Initialized")?.status, "True");
+    h.stop();
+  });
+
   it("hostNetwork pods use the node's address and take none from the pool", async () => {
     const { h, node } = await withNode();
     await h.createPod(boundPod("hostnet", node, { spec: { hostNetwork: true } }));

@@ -144,7 +144,9 @@ export class PodRuntime {
     const make = (c: Json, init: boolean) => {
       const { behaviour, problems } = behaviourOf(String(c.name ?? ""));
       this.problems.push(...problems);
-      return new ContainerRuntime(c, init, behaviour);
+      // An init container (not a sidecar) runs to completion unless told how long to run.
+      const runsToCompletion = init && c.restartPolicy !== "Always" && behaviour.runForMs === undefined;
+      return new ContainerRuntime(c, init, runsToCompletion ? { ...behaviour, runForMs: 0 } : behaviour);
     };
     this.init = recs(spec.initContainers).map((c) => make(c, true));
     this.main = recs(spec.containers).map((c) => make(c, false));

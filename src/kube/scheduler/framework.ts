@@ -122,7 +122,8 @@ export class SchedulingAlgorithm {
     // A pod nominated by an earlier preemption tries its nominated node first.
     if (pod.nominatedNodeName) {
       const nominated = cache.nodes.get(pod.nominatedNodeName);
-      if (nominated?.node && nodes.includes(nominated) && !this.runFilters(state, nominated)) {
+      const allowed = !pod.pinnedNodes || pod.pinnedNodes.has(pod.nominatedNodeName);
+      if (nominated?.node && allowed && !this.runFilters(state, nominated)) {
         return { kind: "scheduled", node: nominated.name, evaluated: 1, feasible: 1 };
       }
     }
@@ -134,7 +135,7 @@ export class SchedulingAlgorithm {
     // every filter, so it is accepted without running them; any other node runs the full chain.
     const plain = isPlain(pod, state) && !this.handle.hasNominatedPods();
     const count = nodes.length;
-    let index = this.nextStartNodeIndex % count;
+    let index = count > 0 ? this.nextStartNodeIndex % count : 0;
     for (let i = 0; i < count; i++) {
       const node = nodes[index] as NodeInfo;
       index = index + 1 === count ? 0 : index + 1;
@@ -149,7 +150,7 @@ export class SchedulingAlgorithm {
       feasible.push(node);
       if (feasible.length >= toFind) break;
     }
-    this.nextStartNodeIndex = (this.nextStartNodeIndex + processed) % nodes.length;
+    this.nextStartNodeIndex = (this.nextStartNodeIndex + processed) % allNodes.length;
     if (feasible.length === 0) return { kind: "unschedulable", diagnosis, state };
     const chosen = feasible.length === 1 ? (feasible[0] as NodeInfo) : this.selectHost(pod, feasible);
     return { kind: "scheduled", node: chosen.name, evaluated: processed, feasible: feasible.length };

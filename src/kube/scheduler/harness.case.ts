@@ -17,7 +17,7 @@ import { InProcessClient } from "../client/in-process-client.js";
 import { Scheduler } from "./scheduler.js";
 
 export const ADMIN: UserInfo = { username: "admin", groups: [SYSTEM_MASTERS, "system:authenticated"] };
-const SCHEDULER: UserInfo = { username: "system:kube-scheduler", groups: [SYSTEM_MASTERS, "system:authenticated"] };
+export const SCHEDULER: UserInfo = { username: "system:kube-scheduler", groups: [SYSTEM_MASTERS, "system:authenticated"] };
 
 export const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -70,8 +70,9 @@ export class TestCluster {
     return this;
   }
 
-  async startScheduler(seed = 1): Promise<Scheduler> {
-    this.scheduler = new Scheduler(new InProcessClient(this.handler, SCHEDULER), {
+  /** Starts the scheduler; `client` replaces its API client (tests that interfere with its requests). */
+  async startScheduler(seed = 1, client: InProcessClient = new InProcessClient(this.handler, SCHEDULER)): Promise<Scheduler> {
+    this.scheduler = new Scheduler(client, {
       clock: this.clock,
       logger: silentLogger,
       random: seededRandom(seed),

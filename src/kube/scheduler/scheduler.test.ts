@@ -1,7 +1,8 @@
 import { afterEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { StoredObject } from "../api/types.js";
-import { TestCluster } from "./harness.case.js";
+import { InProcessClient } from "../client/in-process-client.js";
+import { SCHEDULER, TestCluster } from "./harness.case.js";
 import { POLICY_PDB, PRIORITY_CLASS } from "./testing-descriptors.case.js";
 
 const BOUNDED = { timeout: 60_000 };
@@ -142,7 +143,14 @@ describe("scheduler: filters name upstream's plugins and reasons", () => {
     await c.startScheduler();
     const pinned = { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: "metadata.name", operator: "In", values: ["n1"] }] }] } } } };
     await c.pod("ds-n1", { cpu: "200m", spec: pinned });
+    const gone = { affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: "metadata.name", operator: "In", values: ["n9"] }] }] } } } };
+    await c.pod("ds-n9", { spec: gone });
+    await c.pod("after", {});
     await c.idle();
+    assert.deepEqual(await failures(c, "ds-n9"), [
+      "0/3 nodes are available: 3 node(s) didn't satisfy plugin(s) [NodeAffinity]. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.",
+    ]);
+    assert.notEqual(await c.nodeOf("after"), "", "scheduling goes on after a pod that had no node to try");
     assert.deepEqual(await failures(c, "ds-n1"), [
       "0/3 nodes are available: 1 Insufficient cpu, 2 node(s) didn't satisfy plugin(s) [NodeAffinity]. preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling.",
     ]);
@@ -254,6 +262,23 @@ describe("scheduler: the queue", () => {
     await c.idle();
     assert.equal(await c.nodeOf("high"), "n1");
     assert.equal(await c.nodeOf("low"), "");
+  });
+
+  it("a pod that finishes frees its node's room", BOUNDED, async () => {
+    const c = await newCluster();
+    await c.node("n1", { pods: 1 });
+    await c.startScheduler();
+    await c.pod("job", { spec: { restartPolicy: "Never" } });
+    await c.idle();
+    await c.pod("next");
+    await c.idle();
+    assert.equal(await c.nodeOf("next"), "");
+    const job = await c.get("job");
+    await c.admin.update({ version: "v1", plural: "pods", namespace: "default", name: "job", subresource: "status" }, { ...job, status: { ...(job.status as object), phase: "Succeeded" } });
+    await c.idle();
+    c.clock.advance(1000);
+    await c.idle();
+    assert.equal(await c.nodeOf("next"), "n1");
   });
 
   it("a freed node lets a waiting pod in", BOUNDED, async () => {
@@ -520,5 +545,37 @@ describe("scheduler: preemption", () => {
     assert.equal(await c.nodeOf("vip"), "n2");
     assert.equal(await c.nodeOf("guarded"), "n1");
     await assert.rejects(c.get("free"), /not found/);
+  });
+});
+
+describe("scheduler: binding conflicts", () => {
+  it("a pod bound by someone else meanwhile is not placed twice", BOUNDED, async () => {
+    const c = await newCluster();
+    await c.node("n1");
+    await c.node("n2");
+    // A client whose first binding loses a race: another binder assigns the pod to n2 just before.
+    class Racing extends InProcessClient {
+      raced = false;
+      override async request<T>(method: string, path: string, options?: { query?: Record<string, string>; body?: unknown; contentType?: string }): Promise<T> {
+        if (!this.raced && path.endsWith("/binding")) {
+          this.raced = true;
+          await c.admin.request("POST", path, { body: { metadata: { name: "contested" }, target: { kind: "Node", name: "n2" } } });
+        }
+        return super.request<T>(method, path, options);
+      }
+    }
+    const racing = new Racing(c.handler, SCHEDULER);
+    await c.startScheduler(1, racing);
+    await c.pod("contested");
+    await c.idle();
+    c.clock.advance(10_000);
+    await c.idle();
+    assert.equal(await c.nodeOf("contested"), "n2");
+    const failed = await failures(c, "contested");
+    assert.equal(failed.length, 1);
+    assert.match(failed[0] as string, /^running Bind plugin "DefaultBinder": Operation cannot be fulfilled on pods\/binding "contested": pod contested is already assigned to node "n2"$/);
+    // The cache holds the pod once, on the node the API says.
+    assert.equal(c.scheduler?.cache.nodes.get("n2")?.podCount, 1);
+    assert.equal(c.scheduler?.cache.nodes.get("n1")?.podCount ?? 0, 0);
   });
 });

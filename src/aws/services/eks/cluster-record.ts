@@ -34,5 +34,7 @@ export interface ClusterRecord {
   creator: Principal;
   /** Set once the API server serves: its loopback port and CA certificate (PEM). */
   endpointPort?: number;
+  /** The control-plane ENIs' private addresses in the cluster subnets (the `kubernetes` endpoints). */
+  controlPlaneAddresses?: string[];
   caCertificatePem?: string;
 }

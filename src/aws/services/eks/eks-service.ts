@@ -152,12 +152,15 @@ export function createEksService(deps: { ec2: Ec2State; reconciler: ClusterRecon
   }
 
   /** Places the control-plane ENIs in two subnets of different zones, as EKS does. */
-  async function placeControlPlaneEnis(ctx: RequestContext, record: ClusterRecord, subnets: SubnetRecord[]): Promise<void> {
+  /** The control-plane ENIs' addresses (the `kubernetes` Service's endpoints), one per zone. */
+  async function placeControlPlaneEnis(ctx: RequestContext, record: ClusterRecord, subnets: SubnetRecord[]): Promise<string[]> {
     const zones = new Set<string>();
     const chosen = subnets.filter((s) => !zones.has(s.availabilityZone) && zones.add(s.availabilityZone)).slice(0, CONTROL_PLANE_ENIS);
+    const addresses: string[] = [];
     for (const subnet of chosen) {
-      await ec2.allocateIp(ctx, subnet.subnetId, eniOwner(record), `Amazon EKS ${record.name}`);
+      addresses.push(await ec2.allocateIp(ctx, subnet.subnetId, eniOwner(record), `Amazon EKS ${record.name}`));
     }
+    return addresses;
   }
 
   const implemented: Operation<never, unknown>[] = [
@@ -239,7 +242,8 @@ export function createEksService(deps: { ec2: Ec2State; reconciler: ClusterRecon
           throw new AwsError("ResourceInUseException", `Cluster already exists with name: ${input.name}`, 409, { clusterName: input.name });
         }
         try {
-          await placeControlPlaneEnis(ctx, record, subnets);
+          const addresses = await placeControlPlaneEnis(ctx, record, subnets);
+          await clusters.update(ctx, record.name, (c) => ({ ...c, controlPlaneAddresses: addresses }));
         } catch (error) {
           await ec2.releaseIps(ctx, eniOwner(record));
           await clusters.delete(ctx, record.name);

@@ -17,6 +17,8 @@ export interface AdmissionAttributes {
   oldObject?: StoredObject;
   user: UserInfo;
   dryRun: boolean;
+  /** Warnings for the client (the response's Warning headers): plugins push to it (admission.WarningRecorder). */
+  warnings?: string[];
 }
 
 /**

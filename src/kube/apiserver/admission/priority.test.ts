@@ -5,7 +5,7 @@ import { MemoryStorage } from "../../../storage/memory/memory-storage.js";
 import { withCoreLifecycle } from "../../api/core-lifecycle.js";
 import { CORE_V1 } from "../../api/core-v1.js";
 import type { ResourceDescriptor } from "../../api/descriptor.js";
-import type { UserInfo } from "../../api/types.js";
+import type { KubeObject, UserInfo } from "../../api/types.js";
 import { InProcessClient } from "../../client/in-process-client.js";
 import { PRIORITY_CLASS } from "../../scheduler/testing-descriptors.case.js";
 import { ApiHandler } from "../api-handler.js";
@@ -39,7 +39,7 @@ async function setup(extra: ResourceDescriptor[] = []) {
   return { client, pod, pc, close: () => plugin.current?.close() };
 }
 
-const specOf = (o: { spec?: unknown }) => o.spec as { priority?: number; priorityClassName?: string; preemptionPolicy?: string };
+const specOf = (o: KubeObject) => o.spec as { priority?: number; priorityClassName?: string; preemptionPolicy?: string };
 
 async function refusal(p: Promise<unknown>): Promise<StatusError> {
   try {

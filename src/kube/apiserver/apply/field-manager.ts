@@ -23,6 +23,7 @@ import {
 } from "./managed-fields.js";
 import type { StructuralSchema } from "./structural-schema.js";
 import {
+  compareInto,
   compareObjects,
   dropNulls,
   ensureNamedFieldsAreMembers,
@@ -42,8 +43,6 @@ const MAX_UPDATE_MANAGERS = 10;
 const ANCIENT_CHANGES = "ancient-changes";
 /** The manager name only kubectl's own server-side apply uses; it alone upgrades client-side apply. */
 const KUBECTL = "kubectl";
-/** Where the operation in progress is tracked before it is merged into its manager's entry. */
-const CURRENT_OPERATION = "current-operation";
 /** apimachinery's TotalAnnotationSizeLimitB. */
 const ANNOTATION_LIMIT = 256 * 1024;
 
@@ -76,8 +75,10 @@ export interface FieldManagerOptions {
 /** upstream's managerOrUserAgent: the fieldManager parameter, else the User-Agent up to its first `/`. */
 export function managerOrUserAgent(fieldManager: string, userAgent: string): string {
   if (fieldManager) return fieldManager;
+  const product = userAgent.split("/")[0] ?? "";
+  if (product.length <= 128 && /^[\x20-\x7e]*$/.test(product)) return product;
   let out = "";
-  for (const ch of userAgent.split("/")[0] ?? "") {
+  for (const ch of product) {
     if (!/^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u.test(ch)) continue;
     if (Buffer.byteLength(out + ch, "utf8") > 128) break;
     out += ch;
@@ -93,10 +94,11 @@ export class ApplyConflictError extends Error {
   }
 }
 
+/** A shallow view of `obj` without its managedFields (only read, never written through). */
 const withoutManagedFields = (obj: KubeObject): KubeObject => {
-  const copy = structuredClone(obj);
-  if (copy.metadata && typeof copy.metadata === "object") delete copy.metadata.managedFields;
-  return copy;
+  if (!obj.metadata || typeof obj.metadata !== "object" || !("managedFields" in obj.metadata)) return obj;
+  const { managedFields: _managedFields, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
 };
 
 export class FieldManager {
@@ -110,23 +112,30 @@ export class FieldManager {
   update(live: StoredObject | undefined, next: StoredObject, manager: string): void {
     try {
       const managed = this.decodeForUpdate(live, next);
-      const liveObj = live ? withoutManagedFields(live) : {};
-      const nextObj = withoutManagedFields(next);
       // skipNonAppliedManager: objects without ownership stay untracked after creation.
       if (managed.fields.size === 0 && live?.metadata.uid) {
         delete next.metadata.managedFields;
         return;
       }
       const id = managerIdentifier({ manager, operation: "Update", apiVersion: this.o.apiVersion, subresource: this.o.subresource });
-      const fields = this.updateSets(liveObj, nextObj, managed.fields);
-      const current = fields.get(CURRENT_OPERATION);
-      fields.delete(CURRENT_OPERATION);
-      if (current) {
-        const previous = fields.get(id);
-        fields.set(id, { set: previous ? current.set.union(previous.set) : current.set, apiVersion: this.o.apiVersion, applied: false });
+      // merge.Updater.Update: what changed moves to this manager; what was removed leaves everyone.
+      const changed = new FieldSet();
+      const removed = new FieldSet();
+      const liveObj = withZeroFields(live ? withoutManagedFields(live) : {}, this.o.zero);
+      compareInto(liveObj, withZeroFields(withoutManagedFields(next), this.o.zero), this.o.schema, { added: changed, modified: changed, removed }, this.o.resetFields);
+      // The decoded sets belong to this request alone, so they are changed in place.
+      for (const [other, vs] of managed.fields) {
+        vs.set.subtract(changed).subtract(removed);
+        if (vs.set.isEmpty()) managed.fields.delete(other);
+      }
+      // stripMetaManager, then managedFieldsUpdater: merge into the manager's entry, stamped when it changed something.
+      changed.subtract(STRIPPED);
+      if (!changed.isEmpty()) {
+        const previous = managed.fields.get(id);
+        managed.fields.set(id, { set: previous ? previous.set.absorb(changed) : changed, apiVersion: this.o.apiVersion, applied: false });
         managed.times.set(id, this.o.now);
       }
-      this.store(next, capUpdateManagers({ fields, times: managed.times }));
+      this.store(next, capUpdateManagers(managed));
     } catch {
       delete next.metadata.managedFields;
     }
@@ -212,15 +221,6 @@ export class FieldManager {
   private compare(live: KubeObject, next: KubeObject): Comparison {
     const c = compareObjects(withZeroFields(live, this.o.zero), withZeroFields(next, this.o.zero), this.o.schema);
     return excludeFields(c, this.o.resetFields);
-  }
-
-  /** merge.Updater.Update with the current operation tracked as CURRENT_OPERATION, system metadata stripped. */
-  private updateSets(live: KubeObject, next: KubeObject, managers: Map<string, VersionedSet>): Map<string, VersionedSet> {
-    const compare = this.compare(live, next);
-    const out = takeFromOthers(managers, CURRENT_OPERATION, compare);
-    const set = compare.modified.union(compare.added).recursiveDifference(this.o.resetFields).difference(STRIPPED);
-    if (!set.isEmpty()) out.set(CURRENT_OPERATION, { set, apiVersion: this.o.apiVersion, applied: false });
-    return out;
   }
 
   /** merge.Updater.Apply: merge, own what was applied, prune what is no longer applied, detect conflicts. */

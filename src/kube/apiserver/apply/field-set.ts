@@ -1,10 +1,12 @@
 /**
  * A set of field paths (structured-merge-diff fieldpath.Set): a trie whose nodes hold the elements that are
  * members (owned themselves) and the elements that have owned descendants. managedFields' FieldsV1 is
- * this trie as JSON, with `.` marking a node that is both.
+ * this trie as JSON, with `.` marking a node that is both. Every write computes a few of these, so the
+ * maps are created on first use and the hot paths have in-place variants (`subtract`, `absorb`).
  */
 import {
   compareElements,
+  compareStrings,
   FieldPathError,
   parseElement,
   serializeElement,
@@ -18,14 +20,20 @@ interface Child {
   set: FieldSet;
 }
 
-const sortedEntries = <T extends { pe: PathElement } | PathElement>(map: Map<string, T>, pe: (t: T) => PathElement): [string, T][] =>
-  [...map.entries()].sort((a, b) => compareElements(pe(a[1]), pe(b[1])));
+/** Element order; two field names compare by their serialized forms, which share the `f:` prefix. */
+function compareSerialized(ka: string, a: PathElement, kb: string, b: PathElement): number {
+  if (ka.charCodeAt(0) === 102 && kb.charCodeAt(0) === 102) return compareStrings(ka, kb);
+  return compareElements(a, b);
+}
+
+const EMPTY_MEMBERS: ReadonlyMap<string, PathElement> = new Map();
+const EMPTY_CHILDREN: ReadonlyMap<string, Child> = new Map();
 
 export class FieldSet {
   /** Elements owned at this level, by their serialized form. */
-  private readonly members = new Map<string, PathElement>();
-  /** Elements with owned descendants. Never holds an empty set. */
-  private readonly children = new Map<string, Child>();
+  private members: Map<string, PathElement> | undefined;
+  /** Elements with owned descendants. Never holds an empty set once an operation returns. */
+  private children: Map<string, Child> | undefined;
 
   static of(...paths: Path[]): FieldSet {
     const set = new FieldSet();
@@ -33,107 +41,146 @@ export class FieldSet {
     return set;
   }
 
+  private get memberMap(): ReadonlyMap<string, PathElement> {
+    return this.members ?? EMPTY_MEMBERS;
+  }
+
+  private get childMap(): ReadonlyMap<string, Child> {
+    return this.children ?? EMPTY_CHILDREN;
+  }
+
   isEmpty(): boolean {
-    return this.members.size === 0 && this.children.size === 0;
+    return !this.members?.size && !this.children?.size;
   }
 
   insert(path: Path): void {
     const [first, ...rest] = path;
     if (!first) return;
-    if (rest.length === 0) this.members.set(serializeElement(first), first);
+    if (rest.length === 0) this.addMember(first);
     else this.descend(first).insert(rest);
   }
 
-  /** The child set at `pe`, created when missing (only insert uses it, so it never stays empty). */
-  private descend(pe: PathElement): FieldSet {
-    const key = serializeElement(pe);
-    let child = this.children.get(key);
+  /** Makes `pe` a member at this level. */
+  addMember(pe: PathElement, serialized = serializeElement(pe)): void {
+    (this.members ??= new Map()).set(serialized, pe);
+  }
+
+  /**
+   * The child set at `pe`, created when missing. For builders that insert below it right away: a child
+   * left empty would serialize as a member.
+   */
+  descend(pe: PathElement, serialized = serializeElement(pe)): FieldSet {
+    const children = (this.children ??= new Map());
+    let child = children.get(serialized);
     if (!child) {
       child = { pe, set: new FieldSet() };
-      this.children.set(key, child);
+      children.set(serialized, child);
     }
     return child.set;
   }
 
-  hasMember(pe: PathElement): boolean {
-    return this.members.has(serializeElement(pe));
+  hasMember(pe: PathElement, serialized = serializeElement(pe)): boolean {
+    return this.members?.has(serialized) ?? false;
   }
 
-  /** The set below `pe` (upstream WithPrefix); empty when nothing is owned below it. */
-  withPrefix(pe: PathElement): FieldSet {
-    return this.children.get(serializeElement(pe))?.set ?? new FieldSet();
+  /** The set below `pe` (upstream WithPrefix, shared with this set); empty when nothing is owned below it. */
+  withPrefix(pe: PathElement, serialized = serializeElement(pe)): FieldSet {
+    return this.children?.get(serialized)?.set ?? new FieldSet();
   }
 
   has(path: Path): boolean {
     const [first, ...rest] = path;
     if (!first) return false;
     if (rest.length === 0) return this.hasMember(first);
-    return this.children.get(serializeElement(first))?.set.has(rest) ?? false;
+    return this.withPrefix(first).has(rest);
   }
 
   /** Member elements in upstream order. */
   memberElements(): PathElement[] {
-    return sortedEntries(this.members, (pe) => pe).map(([, pe]) => pe);
+    return this.sortedMembers().map(([, pe]) => pe);
   }
 
   /** Child nodes in upstream order. */
   childNodes(): Child[] {
-    return sortedEntries(this.children, (c) => c.pe).map(([, c]) => c);
+    return this.sortedChildren().map(([, c]) => c);
   }
 
-  /** Removes empty child nodes left behind by in-place edits. */
-  private prune(): this {
-    for (const [key, child] of this.children) if (child.set.isEmpty()) this.children.delete(key);
-    return this;
+  private sortedMembers(): [string, PathElement][] {
+    return [...this.memberMap].sort((a, b) => compareSerialized(a[0], a[1], b[0], b[1]));
+  }
+
+  private sortedChildren(): [string, Child][] {
+    return [...this.childMap].sort((a, b) => compareSerialized(a[0], a[1].pe, b[0], b[1].pe));
   }
 
   union(other: FieldSet): FieldSet {
-    const out = new FieldSet();
-    for (const [k, pe] of this.members) out.members.set(k, pe);
-    for (const [k, pe] of other.members) out.members.set(k, pe);
-    for (const [k, c] of this.children) {
-      const o = other.children.get(k);
-      out.children.set(k, { pe: c.pe, set: o ? c.set.union(o.set) : c.set.clone() });
-    }
-    for (const [k, c] of other.children) if (!this.children.has(k)) out.children.set(k, { pe: c.pe, set: c.set.clone() });
-    return out;
+    return this.clone().absorb(other.clone());
   }
 
   intersection(other: FieldSet): FieldSet {
     const out = new FieldSet();
-    for (const [k, pe] of this.members) if (other.members.has(k)) out.members.set(k, pe);
-    for (const [k, c] of this.children) {
-      const o = other.children.get(k);
-      if (o) out.children.set(k, { pe: c.pe, set: c.set.intersection(o.set) });
+    for (const [k, pe] of this.memberMap) if (other.memberMap.has(k)) out.addMember(pe, k);
+    for (const [k, c] of this.childMap) {
+      const o = other.childMap.get(k);
+      if (!o) continue;
+      const both = c.set.intersection(o.set);
+      if (!both.isEmpty()) (out.children ??= new Map()).set(k, { pe: c.pe, set: both });
     }
-    return out.prune();
+    return out;
   }
 
   /** Members of this set that `other` lacks, level by level. */
   difference(other: FieldSet): FieldSet {
-    const out = new FieldSet();
-    for (const [k, pe] of this.members) if (!other.members.has(k)) out.members.set(k, pe);
-    for (const [k, c] of this.children) {
-      const o = other.children.get(k);
-      out.children.set(k, { pe: c.pe, set: o ? c.set.difference(o.set) : c.set.clone() });
-    }
-    return out.prune();
+    return this.clone().subtract(other);
   }
 
   /** Like difference, but a member of `other` also removes everything below it. */
   recursiveDifference(other: FieldSet): FieldSet {
     const out = new FieldSet();
-    for (const [k, pe] of this.members) if (!other.members.has(k)) out.members.set(k, pe);
-    for (const [k, c] of this.children) {
-      if (other.members.has(k)) continue;
-      const o = other.children.get(k);
-      out.children.set(k, { pe: c.pe, set: o ? c.set.recursiveDifference(o.set) : c.set.clone() });
+    for (const [k, pe] of this.memberMap) if (!other.memberMap.has(k)) out.addMember(pe, k);
+    for (const [k, c] of this.childMap) {
+      if (other.memberMap.has(k)) continue;
+      const o = other.childMap.get(k);
+      const rest = o ? c.set.recursiveDifference(o.set) : c.set.clone();
+      if (!rest.isEmpty()) (out.children ??= new Map()).set(k, { pe: c.pe, set: rest });
     }
-    return out.prune();
+    return out;
+  }
+
+  /** In place: removes the members `other` has, level by level. */
+  subtract(other: FieldSet): this {
+    if (other.isEmpty() || this.isEmpty()) return this;
+    if (this.members) for (const k of other.memberMap.keys()) this.members.delete(k);
+    if (this.children) {
+      for (const [k, o] of other.childMap) {
+        const c = this.children.get(k);
+        if (!c) continue;
+        c.set.subtract(o.set);
+        if (c.set.isEmpty()) this.children.delete(k);
+      }
+    }
+    return this;
+  }
+
+  /** In place: adds every path of `other`, which is taken over (it must not be used afterwards). */
+  absorb(other: FieldSet): this {
+    for (const [k, pe] of other.memberMap) this.addMember(pe, k);
+    for (const [k, o] of other.childMap) {
+      const c = this.children?.get(k);
+      if (c) c.set.absorb(o.set);
+      else (this.children ??= new Map()).set(k, o);
+    }
+    return this;
   }
 
   clone(): FieldSet {
-    return this.union(new FieldSet());
+    const out = new FieldSet();
+    if (this.members?.size) out.members = new Map(this.members);
+    if (this.children?.size) {
+      out.children = new Map();
+      for (const [k, c] of this.children) out.children.set(k, { pe: c.pe, set: c.set.clone() });
+    }
+    return out;
   }
 
   equals(other: FieldSet): boolean {
@@ -154,22 +201,22 @@ export class FieldSet {
 
   private emit(includeSelf: boolean): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    const members = this.memberElements();
-    const children = this.childNodes();
+    const members = this.sortedMembers();
+    const children = this.sortedChildren();
     let mi = 0;
     let ci = 0;
     while (mi < members.length || ci < children.length) {
       const m = members[mi];
       const c = children[ci];
-      const order = m && c ? compareElements(m, c.pe) : m ? -1 : 1;
+      const order = m && c ? compareSerialized(m[0], m[1], c[0], c[1].pe) : m ? -1 : 1;
       if (order < 0 && m) {
-        out[serializeElement(m)] = {};
+        out[m[0]] = {};
         mi++;
       } else if (order > 0 && c) {
-        out[serializeElement(c.pe)] = c.set.emit(false);
+        out[c[0]] = c[1].set.emit(false);
         ci++;
       } else if (c) {
-        out[serializeElement(c.pe)] = c.set.emit(true);
+        out[c[0]] = c[1].set.emit(true);
         mi++;
         ci++;
       }
@@ -192,21 +239,24 @@ export class FieldSet {
   private read(json: Record<string, unknown>): boolean {
     let isMember = false;
     let hasChildren = false;
-    for (const [key, value] of Object.entries(json)) {
+    for (const key in json) {
+      if (!Object.hasOwn(json, key)) continue;
       if (key === ".") {
         isMember = true;
         continue;
       }
+      const value = json[key];
       const pe = parseElement(key);
       if (pe === UNKNOWN_ELEMENT) continue;
       if (typeof value !== "object" || value === null || Array.isArray(value)) {
         throw new FieldPathError(`expected an object at ${key}`);
       }
       hasChildren = true;
-      const serialized = serializeElement(pe);
+      // Field keys are already in their serialized form; keys and values are re-serialized canonically.
+      const serialized = "field" in pe ? key : serializeElement(pe);
       const child = new FieldSet();
-      if (child.read(value as Record<string, unknown>)) this.members.set(serialized, pe);
-      if (!child.isEmpty()) this.children.set(serialized, { pe, set: child });
+      if (child.read(value as Record<string, unknown>)) this.addMember(pe, serialized);
+      if (!child.isEmpty()) (this.children ??= new Map()).set(serialized, { pe, set: child });
     }
     return isMember || !hasChildren;
   }

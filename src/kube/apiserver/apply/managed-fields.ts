@@ -134,6 +134,7 @@ export function validateFieldManager(manager: string, field: string): FieldCause
   if (Buffer.byteLength(manager, "utf8") > FIELD_MANAGER_MAX_LENGTH) {
     causes.push({ field, reason: "FieldValueTooLong", message: `Too long: may not be more than ${FIELD_MANAGER_MAX_LENGTH} bytes` });
   }
+  if (/^[\x20-\x7e]*$/.test(manager)) return causes;
   let position = 0;
   for (const ch of manager) {
     if (!isPrintable(ch)) {

@@ -149,50 +149,122 @@ function shapeOf(l: unknown, r: unknown): Shape | undefined {
 /** What changed from `lhs` to `rhs`; a node that appears or disappears as a whole is recorded itself. */
 export function compareObjects(lhs: unknown, rhs: unknown, schema: StructuralSchema): Comparison {
   const c: Comparison = { added: new FieldSet(), removed: new FieldSet(), modified: new FieldSet() };
-  compareNode(lhs, rhs, "", [], schema, c);
+  compareInto(lhs, rhs, schema, c);
   return c;
 }
 
-function compareNode(l: unknown, r: unknown, typePath: string, path: Path, schema: StructuralSchema, c: Comparison): void {
-  const leaf = () => {
-    if (l === undefined) c.added.insert(path);
-    else if (r === undefined) c.removed.insert(path);
-    else if (!jsonEqual(l, r)) c.modified.insert(path);
-  };
+/**
+ * Compare into given sets (the same set may collect additions and modifications), leaving out everything
+ * at or below a member of `exclude` (Comparison.ExcludeFields, done while walking).
+ */
+export function compareInto(lhs: unknown, rhs: unknown, schema: StructuralSchema, into: Comparison, exclude?: FieldSet): void {
+  compareNode(lhs, rhs, "", [], schema, into, exclude?.isEmpty() ? undefined : exclude);
+}
+
+function compareNode(l: unknown, r: unknown, typePath: string, path: Path, schema: StructuralSchema, c: Comparison, exclude: FieldSet | undefined): void {
+  // Fast paths: an unchanged subtree records nothing; a subtree that appears or disappears whole records
+  // every node in it (each leaf, and each container by postItemHook).
+  if (l !== undefined && r !== undefined && jsonEqual(l, r)) return;
+  if (!exclude && path.length > 0) {
+    if (l === undefined) return markAll(r, typePath, path, schema, c.added);
+    if (r === undefined) return markAll(l, typePath, path, schema, c.removed);
+  }
   const shape = shapeOf(l, r);
+  let container = false;
   if (shape === "list") {
     const facts = schema.list(typePath);
     const la = Array.isArray(l) ? l : undefined;
     const ra = Array.isArray(r) ? r : undefined;
-    if (facts.type === "atomic" || (!la?.length && !ra?.length)) return leaf();
-    const left = indexList(la, facts, path, false);
-    const right = indexList(ra, facts, path, false);
-    const seen = new Set<string>();
-    for (const pe of [...left.order, ...right.order]) {
-      const key = elementKey(pe);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      compareNode(left.items.get(key), right.items.get(key), itemPath(typePath), [...path, pe], schema, c);
+    if (facts.type !== "atomic" && (la?.length || ra?.length)) {
+      container = true;
+      const left = indexList(la, facts, path, false);
+      const right = indexList(ra, facts, path, false);
+      const seen = new Set<string>();
+      for (const pe of [...left.order, ...right.order]) {
+        const key = elementKey(pe);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const rest = excludedBelow(exclude, pe, key);
+        if (rest !== false) compareNode(left.items.get(key), right.items.get(key), itemPath(typePath), [...path, pe], schema, c, rest);
+      }
     }
   } else if (shape === "map") {
-    const facts = schema.map(typePath);
     const lm = isMap(l) ? l : undefined;
     const rm = isMap(r) ? r : undefined;
-    const lEmpty = !lm || Object.keys(lm).length === 0;
-    const rEmpty = !rm || Object.keys(rm).length === 0;
-    if (facts === "atomic" || (lEmpty && rEmpty)) return leaf();
-    const keys = new Set([...Object.keys(lm ?? {}), ...Object.keys(rm ?? {})]);
-    for (const key of keys) {
-      const lv = lm && Object.hasOwn(lm, key) ? lm[key] : undefined;
-      const rv = rm && Object.hasOwn(rm, key) ? rm[key] : undefined;
-      compareNode(lv, rv, childPath(typePath, key), [...path, { field: key }], schema, c);
+    if (schema.map(typePath) !== "atomic" && !(isEmptyMap(lm) && isEmptyMap(rm))) {
+      container = true;
+      for (const key in lm) {
+        if (!Object.hasOwn(lm, key)) continue;
+        const pe = { field: key };
+        const rest = excludedBelow(exclude, pe, `f:${key}`);
+        const rv = rm && Object.hasOwn(rm, key) ? rm[key] : undefined;
+        if (rest !== false) compareNode(lm[key], rv, childPath(typePath, key), [...path, pe], schema, c, rest);
+      }
+      for (const key in rm) {
+        if (!Object.hasOwn(rm, key) || (lm && Object.hasOwn(lm, key))) continue;
+        const pe = { field: key };
+        const rest = excludedBelow(exclude, pe, `f:${key}`);
+        if (rest !== false) compareNode(undefined, rm[key], childPath(typePath, key), [...path, pe], schema, c, rest);
+      }
     }
-  } else {
-    return leaf();
+  }
+  if (!container) {
+    if (l === undefined) c.added.insert(path);
+    else if (r === undefined) c.removed.insert(path);
+    else c.modified.insert(path);
+    return;
   }
   // postItemHook: a container that is new or gone is itself added or removed.
   if (l === undefined) c.added.insert(path);
   else if (r === undefined) c.removed.insert(path);
+}
+
+const isEmptyMap = (m: JsonMap | undefined): boolean => {
+  for (const key in m) if (Object.hasOwn(m, key)) return false;
+  return true;
+};
+
+/** The exclusions below a child, undefined for none, or false when the child itself is excluded. */
+function excludedBelow(exclude: FieldSet | undefined, pe: PathElement, key: string): FieldSet | undefined | false {
+  if (!exclude) return undefined;
+  if (exclude.hasMember(pe, key)) return false;
+  const rest = exclude.withPrefix(pe, key);
+  return rest.isEmpty() ? undefined : rest;
+}
+
+/** Records `value` at `path` and every node below it, as comparing it against nothing would. */
+function markAll(value: unknown, typePath: string, path: Path, schema: StructuralSchema, into: FieldSet): void {
+  let parent = into;
+  for (let i = 0; i < path.length - 1; i++) parent = parent.descend(path[i] as PathElement);
+  const last = path[path.length - 1] as PathElement;
+  const key = serializeElement(last);
+  parent.addMember(last, key);
+  markChildren(value, typePath, path, schema, parent, last, key);
+}
+
+function markChildren(value: unknown, typePath: string, path: Path, schema: StructuralSchema, parent: FieldSet, pe: PathElement, key: string): void {
+  if (Array.isArray(value)) {
+    if (value.length === 0) return;
+    const facts = schema.list(typePath);
+    if (facts.type === "atomic") return;
+    const { order, items } = indexList(value, facts, path, false);
+    const node = parent.descend(pe, key);
+    for (const item of order) {
+      const itemKey = elementKey(item);
+      node.addMember(item, itemKey);
+      markChildren(items.get(itemKey), itemPath(typePath), [...path, item], schema, node, item, itemKey);
+    }
+  } else if (isMap(value)) {
+    if (isEmptyMap(value) || schema.map(typePath) === "atomic") return;
+    const node = parent.descend(pe, key);
+    for (const field in value) {
+      if (!Object.hasOwn(value, field)) continue;
+      const child = { field };
+      const childKey = `f:${field}`;
+      node.addMember(child, childKey);
+      markChildren(value[field], childPath(typePath, field), [...path, child], schema, node, child, childKey);
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import type { KubeObject, StoredObject } from "../../api/types.js";
 import { kubeTime } from "../registry/resource-store.js";
 import { CORE_PATCH_SCHEMA, objectMetaSchema } from "../patch.js";
 import { errors, type ResourceName } from "../status.js";
-import { FieldManager, managerOrUserAgent } from "./field-manager.js";
+import { FieldManager, managerOrUserAgent, type FieldManagerOptions } from "./field-manager.js";
 import type { Path } from "./field-path.js";
 import { FieldSet } from "./field-set.js";
 import { validateFieldManager, validateManagedFields, type ManagedFieldsEntry } from "./managed-fields.js";
@@ -32,18 +32,30 @@ function resetFields(d: ResourceDescriptor, subresource: string | undefined): Fi
   return d.subresources.includes("status") ? FieldSet.of([{ field: "status" }]) : new FieldSet();
 }
 
-/** The field manager of one request to `d` (through `subresource`) at time `now`. */
-export function fieldManagerFor(d: ResourceDescriptor, subresource: string | undefined, now: Date): FieldManager {
+/** What a field manager needs of a kind and subresource, computed once per descriptor. */
+const optionsCache = new WeakMap<ResourceDescriptor, Map<string, Omit<FieldManagerOptions, "now">>>();
+
+function optionsFor(d: ResourceDescriptor, subresource: string | undefined): Omit<FieldManagerOptions, "now"> {
+  let bySubresource = optionsCache.get(d);
+  if (!bySubresource) optionsCache.set(d, (bySubresource = new Map()));
+  const cached = bySubresource.get(subresource ?? "");
+  if (cached) return cached;
   const builtIn = !d.customResource;
-  return new FieldManager({
+  const options = {
     schema: builtIn ? BUILT_IN_SCHEMA : CUSTOM_SCHEMA,
     apiVersion: apiVersionOf(d),
     gvk: `${d.group}/${d.version}, Kind=${d.kind}`,
     zero: zeroObject(d.group, d.kind, builtIn),
     resetFields: resetFields(d, subresource),
     subresource,
-    now: kubeTime(now),
-  });
+  };
+  bySubresource.set(subresource ?? "", options);
+  return options;
+}
+
+/** The field manager of one request to `d` (through `subresource`) at time `now`. */
+export function fieldManagerFor(d: ResourceDescriptor, subresource: string | undefined, now: Date): FieldManager {
+  return new FieldManager({ ...optionsFor(d, subresource), now: kubeTime(now) });
 }
 
 /** The manager a request writes as: its fieldManager parameter, else its User-Agent's product name. */
@@ -115,9 +127,9 @@ export interface WriteAdmission {
  * keep its ownership to what the registry lets it change.
  */
 function asDecoded(d: ResourceDescriptor, requested: StoredObject | undefined, final: StoredObject, old: StoredObject | undefined, subresource?: string): StoredObject {
-  if (requested && subresource === "status") return structuredClone(requested);
+  if (requested && subresource === "status") return requested;
   if (!requested || (subresource !== undefined && subresource !== "scale")) return structuredClone(final);
-  const decoded = structuredClone(requested);
+  const decoded = requested;
   if (typeof decoded.metadata !== "object" || decoded.metadata === null) decoded.metadata = {};
   try {
     if (old) d.strategy.prepareForUpdate?.(decoded, old);
@@ -142,7 +154,9 @@ export function trackingAdmission(d: ResourceDescriptor, subresource: string | u
       return admit.mutate(obj, old);
     },
     validate: async (obj, old) => {
+      // `requested` is this attempt's private copy; a retried update makes a new one.
       const decoded = asDecoded(d, requested, obj, old, subresource);
+      requested = undefined;
       decoded.metadata.managedFields = obj.metadata.managedFields;
       fieldManagerFor(d, subresource, now()).update(old, decoded, manager);
       if (decoded.metadata.managedFields) obj.metadata.managedFields = decoded.metadata.managedFields;

@@ -35,7 +35,9 @@ export function planSlices(desired: Map<string, DesiredGroup>, existing: StoredO
   const byKey = new Map<string, StoredObject[]>();
   for (const slice of existing) {
     const key = portsKey(recs(slice.ports));
-    byKey.set(key, [...(byKey.get(key) ?? []), slice]);
+    let slices = byKey.get(key);
+    if (!slices) byKey.set(key, (slices = []));
+    slices.push(slice);
   }
   let endpointCount = 0;
   for (const group of desired.values()) endpointCount += group.endpoints.size;
@@ -63,18 +65,20 @@ export function planSlices(desired: Map<string, DesiredGroup>, existing: StoredO
     }
     // New endpoints go into slices with room (ones being rewritten anyway first), then new slices.
     const fresh = [...remaining.values()];
+    let next = 0;
     kept.sort((a, b) => Number(b.changed) - Number(a.changed));
     for (const k of kept) {
-      while (fresh.length > 0 && k.endpoints.length < MAX_ENDPOINTS_PER_SLICE) {
-        k.endpoints.push(fresh.shift() as Json);
-        k.changed = true;
-      }
+      const room = Math.min(MAX_ENDPOINTS_PER_SLICE - k.endpoints.length, fresh.length - next);
+      if (room <= 0) continue;
+      k.endpoints.push(...fresh.slice(next, next + room));
+      next += room;
+      k.changed = true;
     }
     for (const k of kept) {
       if (k.endpoints.length === 0) plan.delete.push(k.slice);
       else if (k.changed) plan.update.push({ slice: k.slice, ports: group.ports, endpoints: k.endpoints });
     }
-    while (fresh.length > 0) plan.create.push({ ports: group.ports, endpoints: fresh.splice(0, MAX_ENDPOINTS_PER_SLICE) });
+    for (; next < fresh.length; next += MAX_ENDPOINTS_PER_SLICE) plan.create.push({ ports: group.ports, endpoints: fresh.slice(next, next + MAX_ENDPOINTS_PER_SLICE) });
   }
   // Slices for port sets nobody serves any more.
   for (const slices of byKey.values()) plan.delete.push(...slices);

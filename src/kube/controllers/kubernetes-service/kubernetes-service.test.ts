@@ -9,7 +9,7 @@ const at = (plural: string, group = "") => ({ group, version: "v1", plural, name
 test("the kubernetes Service takes the first address of the service CIDR; its endpoints list the control-plane addresses", async () => {
   let allocator: ServiceAllocator | undefined;
   const c = await testCluster((h, clock) => [(allocator = new ServiceAllocator(h, "172.20.0.0/16", clock)).plugin()]);
-  const svc = new KubernetesService(c.ctx.client, { serviceCidr: "172.20.0.0/16", addresses: ["172.31.10.20", "172.31.40.8"], endpointSlices: true }, c.clock, c.ctx.logger);
+  const svc = new KubernetesService(c.ctx.client, { serviceCidr: "172.20.0.0/16", addresses: ["172.31.10.20", "172.31.40.8"], endpointSlices: true, serviceCidrs: true }, c.clock, c.ctx.logger);
   await svc.start();
   const service = await c.get(at("services"));
   assert.equal((service.spec as { clusterIP: string }).clusterIP, "172.20.0.1");
@@ -24,6 +24,11 @@ test("the kubernetes Service takes the first address of the service CIDR; its en
     { addresses: ["172.31.40.8"], conditions: { ready: true } },
   ]);
   assert.equal(slice.metadata.labels?.["kubernetes.io/service-name"], "kubernetes");
+  const range = await c.get({ group: "networking.k8s.io", version: "v1", plural: "servicecidrs", name: "kubernetes" });
+  assert.deepEqual(range.spec, { cidrs: ["172.20.0.0/16"] });
+  assert.deepEqual(range.metadata.finalizers, ["networking.k8s.io/service-cidr-finalizer"]);
+  const ready = (range.status as { conditions: Record<string, unknown>[] }).conditions[0];
+  assert.deepEqual([ready?.type, ready?.status, ready?.message], ["Ready", "True", "Kubernetes Service CIDR is ready"]);
 
   await c.admin.delete(at("endpoints"));
   c.clock.advance(RECONCILE_INTERVAL_MS);

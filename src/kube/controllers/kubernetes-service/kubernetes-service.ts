@@ -2,6 +2,7 @@ import type { Clock } from "../../../shared/clock.js";
 import type { Logger } from "../../../shared/logger.js";
 import type { StoredObject } from "../../api/types.js";
 import { formatIpv4, serviceIpRange } from "../../apiserver/admission/service-allocation/ranges.js";
+import { kubeTime } from "../../apiserver/registry/resource-store.js";
 import { StatusError } from "../../apiserver/status.js";
 import type { InProcessClient } from "../../client/in-process-client.js";
 import { canonicalJson, recs, type Json } from "../common/controller-ref.js";
@@ -18,12 +19,15 @@ export interface KubernetesServiceOptions {
   addresses: string[];
   /** Whether discovery.k8s.io EndpointSlices are served. */
   endpointSlices: boolean;
+  /** Whether networking.k8s.io ServiceCIDRs are served. */
+  serviceCidrs?: boolean;
 }
 
 /**
  * The API server's own `kubernetes` Service in `default`: the first address of the service CIDR,
  * port 443 (https), with Endpoints and an EndpointSlice that list the addresses the API server
- * answers on. Kept that way: recreated or corrected every ten seconds, as kube-apiserver does.
+ * answers on, and the default ServiceCIDR `kubernetes`. Kept that way: recreated or corrected
+ * every ten seconds, as kube-apiserver does.
  */
 export class KubernetesService {
   private cancelTimer?: () => void;
@@ -51,6 +55,7 @@ export class KubernetesService {
       await this.ensureService();
       await this.ensureEndpoints();
       if (this.options.endpointSlices) await this.ensureEndpointSlice();
+      if (this.options.serviceCidrs) await this.ensureServiceCidr();
     } catch (error) {
       this.logger.warn("kubernetes service reconcile failed", { error: String(error) });
     }
@@ -97,7 +102,26 @@ export class KubernetesService {
     await this.client.update({ ...ref, name: NAME }, { ...current, metadata: { ...current.metadata, labels }, ...body });
   }
 
-  private async get(ref: { group?: string; version: string; plural: string; namespace: string; name: string }): Promise<StoredObject | undefined> {
+  /**
+   * The default ServiceCIDR `kubernetes` (the service range as an object, 1.33+), in the state
+   * kube-apiserver and the servicecidrs controller leave it: finalizer, Ready condition.
+   */
+  private async ensureServiceCidr(): Promise<void> {
+    const ref = { group: "networking.k8s.io", version: "v1", plural: "servicecidrs", name: NAME };
+    const cidr = serviceIpRange(this.options.serviceCidr).cidr;
+    let current = await this.get(ref);
+    if (!current) {
+      await this.create({ group: ref.group, version: ref.version, plural: ref.plural }, { metadata: { name: NAME, finalizers: ["networking.k8s.io/service-cidr-finalizer"] }, spec: { cidrs: [cidr] } });
+      current = await this.get(ref);
+      if (!current) return;
+    }
+    const conditions = recs((current.status as Json | undefined)?.conditions);
+    if (conditions.some((c) => c.type === "Ready" && c.status === "True")) return;
+    const ready = { type: "Ready", status: "True", lastTransitionTime: kubeTime(this.clock.now()), reason: "", message: "Kubernetes Service CIDR is ready" };
+    await this.client.update({ ...ref, subresource: "status" }, { ...current, status: { conditions: [...conditions.filter((c) => c.type !== "Ready"), ready] } });
+  }
+
+  private async get(ref: { group?: string; version: string; plural: string; namespace?: string; name: string }): Promise<StoredObject | undefined> {
     try {
       return await this.client.get(ref);
     } catch (error) {
@@ -106,7 +130,7 @@ export class KubernetesService {
     }
   }
 
-  private async create(ref: { group?: string; version: string; plural: string; namespace: string }, body: StoredObject | Json): Promise<void> {
+  private async create(ref: { group?: string; version: string; plural: string; namespace?: string }, body: StoredObject | Json): Promise<void> {
     try {
       await this.client.create(ref, body);
     } catch (error) {

@@ -16,13 +16,21 @@ const ignore = (codes: number[]) => (error: unknown) => {
  * from the Services on start (as the ipallocator repair loop does) — rather than being the lock.
  */
 export class IpAddressMirror {
+  /** Writes run one after another, in the order the Services changed. */
+  private chain: Promise<void> = Promise.resolve();
+
   constructor(
     private readonly store: () => ResourceStore | undefined,
     private readonly onError: (error: unknown) => void,
   ) {}
 
   /** Makes the IPAddresses match `owners` (ip → "namespace/name"). */
-  async repair(owners: Map<string, string>): Promise<void> {
+  repair(owners: Map<string, string>): Promise<void> {
+    this.chain = this.chain.then(() => this.repairNow(owners)).catch(this.onError);
+    return this.chain;
+  }
+
+  private async repairNow(owners: Map<string, string>): Promise<void> {
     const store = this.store();
     if (!store) return;
     const existing = await store.list(undefined);
@@ -44,7 +52,7 @@ export class IpAddressMirror {
       for (const ip of before) if (!after.includes(ip)) await store.delete(undefined, ip).catch(ignore([404]));
       for (const ip of after) if (!before.includes(ip)) await this.create(store, ip, owner);
     };
-    work().catch(this.onError);
+    this.chain = this.chain.then(work).catch(this.onError);
   }
 
   private async create(store: ResourceStore, ip: string, owner: string): Promise<void> {

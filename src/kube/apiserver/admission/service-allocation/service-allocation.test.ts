@@ -12,17 +12,19 @@ import { StatusError } from "../../status.js";
 import { InProcessClient } from "../../../client/in-process-client.js";
 import { ServiceAllocator } from "./service-allocation.js";
 import type { AdmissionPlugin } from "../admission.js";
+import type { ResourceDescriptor } from "../../../api/descriptor.js";
+import { NETWORKING_V1 } from "../../../api/networking-v1.js";
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 type Spec = Record<string, unknown> & { ports?: Record<string, unknown>[] };
 
-function cluster(storage: Storage = new MemoryStorage(), cidr = "10.100.0.0/16", random = () => 0, later: AdmissionPlugin[] = []) {
+function cluster(storage: Storage = new MemoryStorage(), cidr = "10.100.0.0/16", random = () => 0, later: AdmissionPlugin[] = [], extra: ResourceDescriptor[] = []) {
   const clock = new FakeClock();
   let allocator: ServiceAllocator | undefined;
   const handler = new ApiHandler({
     storage,
     registryRoot: "/k8s/test/registry",
-    descriptors: withCoreLifecycle(CORE_V1),
+    descriptors: withCoreLifecycle([...CORE_V1, ...extra]),
     clock,
     authorizer: mastersOnlyAuthorizer,
     version: { major: "1", minor: "34", gitVersion: "v1.34.1" },
@@ -195,4 +197,47 @@ test("a write refused after the reservation does not block its own retry; others
   c.clock.advance(61_000);
   assert.equal(specOf(await c.create("other", { ...port80, clusterIP: "10.100.0.20" })).clusterIP, "10.100.0.20");
   c.close();
+});
+
+test("every ClusterIP has its IPAddress object, removed with the Service and repaired on restart", async () => {
+  const storage = new MemoryStorage();
+  const ipRef = (name: string) => ({ group: "networking.k8s.io", version: "v1", plural: "ipaddresses", name });
+  const eventually = async (check: () => Promise<void>) => {
+    for (let i = 0; ; i++) {
+      try {
+        return await check();
+      } catch (error) {
+        if (i > 200) throw error;
+        await settle();
+      }
+    }
+  };
+  const first = await withNamespace(cluster(storage, "10.100.0.0/16", () => 0, [], NETWORKING_V1));
+  await first.create("web", { ...port80, clusterIP: "10.100.0.40" });
+  await first.create("gone", { ...port80, clusterIP: "10.100.0.41" });
+  const ip = await (async () => {
+    let got: StoredObject | undefined;
+    await eventually(async () => void (got = await first.client.get(ipRef("10.100.0.40"))));
+    return got as StoredObject;
+  })();
+  assert.deepEqual(ip.spec, { parentRef: { group: "", resource: "services", namespace: "default", name: "web" } });
+  assert.deepEqual(ip.metadata.labels, { "ipaddress.kubernetes.io/ip-family": "IPv4", "ipaddress.kubernetes.io/managed-by": "ipallocator.k8s.io" });
+  await first.client.delete({ ...first.services, name: "gone" });
+  await eventually(async () => {
+    await assert.rejects(first.client.get(ipRef("10.100.0.41")), (e: StatusError) => e.code === 404);
+  });
+  first.close();
+  // Out of band: a stale IPAddress appears and web's goes missing; the next start repairs both.
+  await first.client.delete(ipRef("10.100.0.40"));
+  await first.client.create({ group: "networking.k8s.io", version: "v1", plural: "ipaddresses" }, {
+    metadata: { name: "10.100.0.99", labels: { "ipaddress.kubernetes.io/managed-by": "ipallocator.k8s.io" } },
+    spec: { parentRef: { group: "", resource: "services", namespace: "default", name: "old" } },
+  });
+  const second = await withNamespace(cluster(storage, "10.100.0.0/16", () => 0, [], NETWORKING_V1));
+  await second.create("trigger", port80);
+  await eventually(async () => {
+    await second.client.get(ipRef("10.100.0.40"));
+    await assert.rejects(second.client.get(ipRef("10.100.0.99")), (e: StatusError) => e.code === 404);
+  });
+  second.close();
 });
