@@ -1,4 +1,3 @@
-import { Agent, request } from "node:https";
 import {
   awsClients,
   createCluster,
@@ -15,6 +14,7 @@ import {
   waitActive,
   type Stats,
 } from "./lib.js";
+import { KubeHttp } from "./kube-http.js";
 
 // A cluster's Kubernetes API under load, over HTTPS with keep-alive as client-go talks to it:
 // single-object GET / CREATE / PATCH with 1, 10 and 100 concurrent clients, LIST of 10,000 pods,
@@ -26,82 +26,6 @@ const LIST_PODS = 10_000;
 const LIST_REPEATS = 5;
 const WATCHERS = 1000;
 const WATCH_UPDATES = 20;
-
-interface Reply {
-  status: number;
-  body: string;
-}
-
-class KubeHttp {
-  private readonly agent: Agent;
-
-  constructor(
-    private readonly base: URL,
-    ca: Buffer,
-    private readonly token: string,
-    maxSockets: number,
-  ) {
-    this.agent = new Agent({ keepAlive: true, maxSockets, ca });
-  }
-
-  send(method: string, path: string, body?: unknown, contentType = "application/json"): Promise<Reply> {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    return new Promise((resolve, reject) => {
-      const req = request(
-        {
-          host: this.base.hostname,
-          port: this.base.port,
-          method,
-          path,
-          agent: this.agent,
-          headers: {
-            authorization: `Bearer ${this.token}`,
-            accept: "application/json",
-            ...(payload ? { "content-type": contentType, "content-length": Buffer.byteLength(payload) } : {}),
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
-        },
-      );
-      req.on("error", reject);
-      req.end(payload);
-    });
-  }
-
-  async ok(method: string, path: string, body?: unknown, contentType?: string): Promise<Reply> {
-    const reply = await this.send(method, path, body, contentType);
-    if (reply.status >= 300) throw new Error(`${method} ${path} → ${reply.status}: ${reply.body.slice(0, 300)}`);
-    return reply;
-  }
-
-  /** A watch: calls `onEvent` with each parsed event line until `cancel()`. */
-  watch(path: string, onEvent: (event: { type: string; object: { metadata: { resourceVersion: string; name: string } } }) => void): Promise<() => void> {
-    return new Promise((resolve, reject) => {
-      const req = request(
-        { host: this.base.hostname, port: this.base.port, path, agent: this.agent, headers: { authorization: `Bearer ${this.token}`, accept: "application/json" } },
-        (res) => {
-          if (res.statusCode !== 200) return reject(new Error(`watch ${path} → ${res.statusCode}`));
-          let buffered = "";
-          res.on("data", (chunk: Buffer) => {
-            buffered += chunk.toString("utf8");
-            for (let nl = buffered.indexOf("\n"); nl >= 0; nl = buffered.indexOf("\n")) {
-              const line = buffered.slice(0, nl);
-              buffered = buffered.slice(nl + 1);
-              if (line.trim()) onEvent(JSON.parse(line));
-            }
-          });
-          res.on("error", () => undefined);
-          resolve(() => req.destroy());
-        },
-      );
-      req.on("error", (error) => reject(error));
-      req.end();
-    });
-  }
-}
 
 interface Level {
   clients: number;

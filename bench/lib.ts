@@ -135,7 +135,9 @@ export function distStaleness(): string | undefined {
 
 /** Starts `minieks up --in-memory` on a free port as a child process and waits until it answers. */
 export async function startMinieksProcess(): Promise<ServerProcess> {
-  const entry = launcher() === "dist" ? ["bin/minieks.js"] : ["--import", "tsx", "src/cli/main.ts"];
+  // MINIEKS_BENCH_NODE_ARGS adds Node options for the server only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = (process.env.MINIEKS_BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const entry = [...nodeArgs, ...(launcher() === "dist" ? ["bin/minieks.js"] : ["--import", "tsx", "src/cli/main.ts"])];
   const start = now();
   const s = spawnServer(process.execPath, [...entry, "up", "--port", "0", "--in-memory", "--region", region]);
   const endpoint = await new Promise<string>((resolve, reject) => {

@@ -20,6 +20,6 @@ if (files.length === 0) {
 const result = spawnSync(
   process.execPath,
   ["--import", "tsx", "--test", "--test-concurrency=1", ...files],
-  { stdio: "inherit" },
+  { stdio: "inherit", env: { ...process.env, MINIEKS_FREEZE_WATCH_OBJECTS: "1" } },
 );
 process.exit(result.status ?? 1);

@@ -8,6 +8,7 @@ import { SYSTEM_MASTERS } from "../kube/apiserver/auth/authorizer.js";
 import { ensureEksStorageClass, ensureSystemPriorityClasses } from "../kube/api/builtin-resources.js";
 import { InProcessClient } from "../kube/client/in-process-client.js";
 import { NamespaceController } from "../kube/controllers/namespace/namespace-controller.js";
+import { CrdController } from "../kube/controllers/crd/crd-controller.js";
 import { AGGREGATION_CONTROLLER_USER, ClusterRoleAggregationController } from "../kube/controllers/clusterrole-aggregation/clusterrole-aggregation-controller.js";
 import { Scheduler } from "../kube/scheduler/scheduler.js";
 import { controllerContext, serves } from "../kube/controllers/common/controller-context.js";
@@ -20,6 +21,8 @@ import { JobController } from "../kube/controllers/job/job-controller.js";
 import { CronJobController } from "../kube/controllers/cronjob/cronjob-controller.js";
 import { TtlAfterFinishedController } from "../kube/controllers/ttl-after-finished/ttl-after-finished-controller.js";
 import { ResourceQuotaController } from "../kube/controllers/resourcequota/resourcequota-controller.js";
+import { HorizontalPodAutoscalerController } from "../kube/controllers/hpa/hpa-controller.js";
+import { ensureMetricsApiService } from "../kube/metrics/metrics-apiservice.js";
 import type { ClusterNodeSource } from "../kube/kubelet/node-source.js";
 import { startKubeletFleet } from "../kube/kubelet/kubelet-component.js";
 import { findVersion } from "../aws/services/eks/versions.js";
@@ -75,6 +78,11 @@ const kcm = (ctx: ClusterContext) => controllerContext(ctx, ctx.clientAs(CONTROL
  */
 export const CLUSTER_COMPONENTS: ComponentSpec[] = [
   {
+    // apiextensions-apiserver's part of kube-apiserver: serves the stored CRDs' custom resources.
+    name: "crd-controller",
+    start: (ctx) => new CrdController(ctx.clientAs(APISERVER_USER), ctx.handler, ctx.clock, ctx.logger).start(),
+  },
+  {
     name: "namespace-controller",
     start: (ctx) => {
       const controller = new NamespaceController(
@@ -115,6 +123,18 @@ export const CLUSTER_COMPONENTS: ComponentSpec[] = [
   { name: "cronjob-controller", start: (ctx) => new CronJobController(kcm(ctx)).start() },
   { name: "ttl-after-finished-controller", start: (ctx) => new TtlAfterFinishedController(kcm(ctx)).start() },
   { name: "resourcequota-controller", start: (ctx) => new ResourceQuotaController(kcm(ctx)).start() },
+  {
+    name: "horizontal-pod-autoscaler-controller",
+    start: (ctx) => (serves(kcm(ctx), "autoscaling", "horizontalpodautoscalers") ? new HorizontalPodAutoscalerController(kcm(ctx)).start() : { stop() {} }),
+  },
+  {
+    // The APIService that announces metrics.k8s.io (served in-process, so Local), as installing metrics-server registers it.
+    name: "metrics-apiservice",
+    start: async (ctx) => {
+      await ensureMetricsApiService(ctx.clientAs(APISERVER_USER), ctx.descriptors);
+      return { stop() {} };
+    },
+  },
   {
     name: "kubelet-fleet",
     start: (ctx) =>

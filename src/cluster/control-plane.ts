@@ -16,10 +16,15 @@ import { defaultTolerationSeconds } from "../kube/apiserver/admission/default-to
 import { type PriorityAdmission, priorityAdmission } from "../kube/apiserver/admission/priority.js";
 import { type LimitRanger, limitRanger } from "../kube/apiserver/admission/limit-ranger.js";
 import { type ResourceQuotaAdmission, resourceQuotaAdmission } from "../kube/apiserver/admission/resource-quota.js";
+import { podSecurityAdmission } from "../kube/apiserver/admission/pod-security/pod-security.js";
+import { metricsDescriptors } from "../kube/metrics/metrics-api.js";
+import { kubeletFleetOf } from "../kube/kubelet/kubelet-fleet.js";
+import type { FleetUsage } from "../kube/kubelet/usage.js";
 import { ServiceAllocator } from "../kube/apiserver/admission/service-allocation/service-allocation.js";
 import { ClusterAuth, EKS_API_AUDIENCES } from "../kube/apiserver/auth/cluster-auth.js";
 import { eksOidcIssuer } from "../kube/apiserver/auth/service-account-token.js";
 import { RBAC_V1 } from "../kube/api/rbac-v1.js";
+import { APIEXTENSIONS_V1 } from "../kube/api/apiextensions-v1.js";
 import { BUILTIN_EXTRA, csrRequesterAdmission } from "../kube/api/builtin-resources.js";
 import { AUTHENTICATION_V1, AUTHORIZATION_V1, withServiceAccountToken } from "../kube/api/review-v1.js";
 import { loadOrCreateServiceAccountKey } from "./service-account-key.js";
@@ -53,7 +58,7 @@ export const clusterStorageRoot = (clusterId: string): string => `/k8s/${cluster
 
 /** Every resource a cluster serves, with its lifecycle rules. */
 export const descriptors = () =>
-  withServiceAccountToken(withWorkloadLifecycle(withCoreLifecycle([...CORE_V1, ...APPS_V1, ...BATCH_V1, ...BUILTIN_EXTRA, ...RBAC_V1, ...AUTHORIZATION_V1, ...AUTHENTICATION_V1])));
+  withServiceAccountToken(withWorkloadLifecycle(withCoreLifecycle([...CORE_V1, ...APPS_V1, ...BATCH_V1, ...BUILTIN_EXTRA, ...RBAC_V1, ...AUTHORIZATION_V1, ...AUTHENTICATION_V1, ...APIEXTENSIONS_V1])));
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -97,10 +102,11 @@ export class ControlPlane {
         authenticationMode: record.accessConfig.authenticationMode,
       },
     });
-    const handler = new ApiHandler({
+    const handler: ApiHandler = new ApiHandler({
       storage: deps.storage,
       registryRoot: `${root}/registry`,
-      descriptors: descriptors(),
+      // metrics.k8s.io is computed from the kubelet fleet's simulated usage (metrics-server's role).
+      descriptors: [...descriptors(), ...metricsDescriptors((): FleetUsage | undefined => kubeletFleetOf(handler)?.usage())],
       clock: deps.clock,
       authorizer: auth.authorizer,
       virtualCreates: (h) => auth.virtualCreates(h),
@@ -114,7 +120,7 @@ export class ControlPlane {
         quota = resourceQuotaAdmission(h, deps.clock);
         const [serviceAccount, rbacEscalation] = auth.admission(h);
         // Upstream's order: LimitRanger before ServiceAccount, ResourceQuota last.
-        return [serviceAllocator.plugin(), limits.plugin(), serviceAccount, priority.plugin(), defaultTolerationSeconds(), rbacEscalation, csrRequesterAdmission, quota.plugin()].filter(
+        return [serviceAllocator.plugin(), limits.plugin(), serviceAccount, podSecurityAdmission(h).plugin(), priority.plugin(), defaultTolerationSeconds(), rbacEscalation, csrRequesterAdmission, quota.plugin()].filter(
           (p) => p !== undefined,
         );
       },

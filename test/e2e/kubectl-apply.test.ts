@@ -216,10 +216,10 @@ describe("kubectl apply, client-side and server-side", () => {
     const env = Object.entries(t.env).filter(([, v]) => v !== undefined).map(([name, value]) => ({ name, value: value ?? "" }));
     for (const user of kc.users) if (user.exec) Object.assign(user.exec, { env });
     const api = k8s.KubernetesObjectApi.makeApiClient(kc);
-    const configMap = (value: string) => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "settings", namespace: "default" }, data: { mode: value } });
+    const configMap = (value: string): k8s.V1ConfigMap => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "settings", namespace: "default" }, data: { mode: value } });
 
     const created = await api.patch(configMap("a"), undefined, undefined, "settings-operator", false, k8s.PatchStrategy.ServerSideApply);
-    assert.deepEqual((created as k8s.V1ConfigMap).data, { mode: "a" });
+    assert.deepEqual(created.data, { mode: "a" });
     const entry = created.metadata?.managedFields?.[0];
     assert.equal(entry?.manager, "settings-operator");
     assert.equal(entry?.operation, "Apply");
@@ -237,7 +237,7 @@ describe("kubectl apply, client-side and server-side", () => {
       },
     );
     const forced = await api.patch(configMap("b"), undefined, undefined, "someone-else", true, k8s.PatchStrategy.ServerSideApply);
-    assert.deepEqual((forced as k8s.V1ConfigMap).data, { mode: "b" });
+    assert.deepEqual(forced.data, { mode: "b" });
     assert.deepEqual(forced.metadata?.managedFields?.map((e) => e.manager), ["someone-else"]);
   });
 });

@@ -31,11 +31,13 @@ function qosClass(containers: Json[]): string {
 
 function defaultContainers(containers: Json[]): void {
   for (const c of containers) {
+    // A container that is not an object is left for validation to refuse.
+    if (c === null || typeof c !== "object" || Array.isArray(c)) continue;
     c.terminationMessagePath ??= "/dev/termination-log";
     c.terminationMessagePolicy ??= "File";
     c.imagePullPolicy ??= defaultPullPolicy(c.image);
     c.resources ??= {};
-    for (const port of list(c.ports)) port.protocol ??= "TCP";
+    for (const port of list(c.ports)) if (port !== null && typeof port === "object" && !Array.isArray(port)) port.protocol ??= "TCP";
   }
 }
 

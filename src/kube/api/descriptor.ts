@@ -121,6 +121,15 @@ export interface ResourceDescriptor {
   customResource?: boolean;
   /** Create-only kinds answered, never stored (reviews): ApiHandlerOptions.virtualCreates serves them. */
   virtual?: boolean;
+  /** The kind's OpenAPI v3 schema when it is data (a CRD's openAPIV3Schema) rather than a built-in's. */
+  openApiSchema?: Record<string, unknown>;
+  /** Where `…/scale` reads and writes replicas when they are not at spec.replicas (a CRD's scale subresource). */
+  scalePaths?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string };
+  /**
+   * Drops the fields a schema does not declare, below the top level's apiVersion/kind/metadata, and returns
+   * their paths (`spec.foo`) for fieldValidation; without it only top-level fields are checked.
+   */
+  pruneUnknownFields?(obj: KubeObject): string[];
 }
 
 export const apiVersionOf = (d: { group: string; version: string }): string => (d.group ? `${d.group}/${d.version}` : d.version);

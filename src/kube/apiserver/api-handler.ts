@@ -15,12 +15,12 @@ import {
   apiVersions,
   wantsAggregated,
 } from "./discovery.js";
-import { OPENAPI_V2_CONTENT_TYPE, openApiV2Protobuf, openApiV3Index, openApiV3Json } from "./openapi.js";
+import { OPENAPI_V2_CONTENT_TYPE, openApiV2, openApiV3Index, openApiV3Json, wantsOpenApiV2Protobuf } from "./openapi.js";
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, CORE_PATCH_SCHEMA, PatchError, patchTypeOf, type PatchSchema } from "./patch.js";
 import { decodeKubernetesProtobuf, KUBERNETES_PROTOBUF } from "./protobuf/decode.js";
 import { ResourceStore } from "./registry/resource-store.js";
 import { evictPod } from "./eviction.js";
-import { SUBRESOURCE_VIEWS, type SubresourceView } from "./scale.js";
+import { viewFor, type SubresourceView } from "./scale.js";
 import { parseRequestPath, type ResourceRequestInfo } from "./request-info.js";
 import { fieldSelectorFields, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from "./selectors.js";
 import { errors, StatusError } from "./status.js";
@@ -97,9 +97,18 @@ export class ApiHandler {
   private readonly admissionWarnings = new WeakMap<ApiRequest, string[]>();
   private readonly virtualCreates: Record<string, VirtualCreate>;
 
+  /** What this server serves now: the built-in descriptors plus those CRDs add at run time. */
+  private served: ResourceDescriptor[];
+  private readonly builtIn = new Set<string>();
+  /** Generated documents (OpenAPI, discovery) for the current `served` list; cleared when it changes. */
+  private memo = new Map<string, unknown>();
+
   constructor(private readonly options: ApiHandlerOptions) {
+    this.served = [...options.descriptors];
     for (const d of options.descriptors) {
-      this.stores.set(`${d.group}/${d.version}/${d.plural}`, new ResourceStore(options.storage, options.registryRoot, d, options.clock));
+      const key = `${d.group}/${d.version}/${d.plural}`;
+      this.builtIn.add(key);
+      this.stores.set(key, new ResourceStore(options.storage, options.registryRoot, d, options.clock));
     }
     this.admission = new AdmissionChain([namespaceLifecycle(() => this.store("", "v1", "namespaces")), ...(options.admission?.(this) ?? [])]);
     this.virtualCreates = options.virtualCreates?.(this) ?? {};
@@ -112,6 +121,40 @@ export class ApiHandler {
 
   store(group: string, version: string, plural: string): ResourceStore | undefined {
     return this.stores.get(`${group}/${version}/${plural}`);
+  }
+
+  /** Every resource served right now (built-in and custom). */
+  descriptors(): readonly ResourceDescriptor[] {
+    return this.served;
+  }
+
+  /**
+   * Serves a resource from now on (a CRD's version), or replaces the one served at its group/version/plural;
+   * discovery, OpenAPI, routes and tables pick it up on the next request. Returns false (and serves nothing)
+   * when a built-in resource has that name.
+   */
+  addDescriptor(d: ResourceDescriptor): boolean {
+    const key = `${d.group}/${d.version}/${d.plural}`;
+    if (this.builtIn.has(key)) return false;
+    this.stores.set(key, new ResourceStore(this.options.storage, this.options.registryRoot, d, this.options.clock));
+    this.served = [...this.served.filter((x) => `${x.group}/${x.version}/${x.plural}` !== key), d];
+    this.memo = new Map();
+    return true;
+  }
+
+  /** Stops serving a resource added with addDescriptor (its stored objects stay in storage). */
+  removeDescriptor(group: string, version: string, plural: string): void {
+    const key = `${group}/${version}/${plural}`;
+    if (this.builtIn.has(key) || !this.stores.has(key)) return;
+    this.stores.delete(key);
+    this.served = this.served.filter((x) => `${x.group}/${x.version}/${x.plural}` !== key);
+    this.memo = new Map();
+  }
+
+  /** A document generated from the served descriptors, built once per change of the list. */
+  private memoized<T>(key: string, build: () => T): T {
+    if (!this.memo.has(key)) this.memo.set(key, build());
+    return this.memo.get(key) as T;
   }
 
   async handle(req: ApiRequest, res: ApiResponder): Promise<void> {
@@ -132,7 +175,7 @@ export class ApiHandler {
   }
 
   private async handleNonResource(req: ApiRequest, res: ApiResponder): Promise<void> {
-    const { descriptors } = this.options;
+    const descriptors = this.served;
     // Non-resource paths are authorized too (system:discovery, system:public-info-viewer), before routing.
     const attrs: AuthorizationAttributes = { user: req.user, verb: req.method.toLowerCase(), group: "", version: "", resource: "", nonResourcePath: req.path };
     const decision = await this.options.authorizer.authorize(attrs);
@@ -165,14 +208,24 @@ export class ApiHandler {
         if (aggregated) return json(aggregatedDiscovery(descriptors, path === "/api", aggregated), aggregatedContentType(aggregated));
         return json(path === "/api" ? apiVersions(this.options.serverAddress()) : apiGroupList(descriptors));
       }
-      case "/openapi/v2":
-        return res.send(200, OPENAPI_V2_CONTENT_TYPE, openApiV2Protobuf());
+      case "/openapi/v2": {
+        // Protobuf for client-go (it asks for it), JSON otherwise, as kube-openapi's handler.
+        const v2 = this.memoized("openapi/v2", () => openApiV2(descriptors));
+        if (wantsOpenApiV2Protobuf(req.accept)) return res.send(200, OPENAPI_V2_CONTENT_TYPE, v2.protobuf, { etag: `"${v2.protobufHash}"` });
+        return res.send(200, JSON_TYPE, v2.json, { etag: `"${v2.jsonHash}"` });
+      }
       case "/openapi/v3":
-        return json(openApiV3Index(descriptors));
+        return json(this.memoized("openapi/v3", () => openApiV3Index(descriptors)));
     }
     if (path.startsWith("/openapi/v3/")) {
       // Served as the exact bytes the index hash was computed over (clients cache by that hash).
-      const doc = openApiV3Json(descriptors, path.slice("/openapi/v3/".length));
+      const gv = path.slice("/openapi/v3/".length);
+      // Only documents that exist are kept: unknown paths must not grow the memo.
+      let doc = this.memo.get(`openapi/v3/${gv}`) as ReturnType<typeof openApiV3Json>;
+      if (!doc) {
+        doc = openApiV3Json(descriptors, gv);
+        if (doc) this.memo.set(`openapi/v3/${gv}`, doc);
+      }
       if (doc) return res.send(200, JSON_TYPE, doc.json, { etag: `"${doc.hash}"` });
     }
     const discovery = /^\/api\/(v1)$|^\/apis\/([^/]+)\/([^/]+)$/.exec(path);
@@ -229,7 +282,7 @@ export class ApiHandler {
     }
     const admit = this.admitting(req, info, d, ns, dryRun, verb);
     if (verb === "create" && info.subresource === "eviction" && d.group === "" && d.plural === "pods") return this.evict(req, res, store, info, dryRun);
-    const view = info.subresource && d.subresourceKinds?.[info.subresource] ? SUBRESOURCE_VIEWS[info.subresource] : undefined;
+    const view = info.subresource && d.subresourceKinds?.[info.subresource] ? viewFor(d, info.subresource) : undefined;
     if (view) return this.handleView(req, res, store, view, verb, ns, info, dryRun, admit);
     switch (verb) {
       case "get":
@@ -670,6 +723,7 @@ export class ApiHandler {
     const { clock } = this.options;
     const selector = this.selectorFilter(req, d);
     const matches = (obj: StoredObject) => (!name || obj.metadata.name === name) && (!selector || selector(obj));
+    const selectorOrName = Boolean(name || selector);
     const rv = req.query.get("resourceVersion") ?? "";
     const sendInitial = queryBool(req, "sendInitialEvents");
     const table = wantsTable(req.accept);
@@ -722,8 +776,10 @@ export class ApiHandler {
         startRevision,
         (type, obj, previous) => {
           lastRevision = Number(obj.metadata.resourceVersion);
+          if (!selectorOrName) return stream.write({ type, object: encode(obj) });
           const now = matches(obj);
-          const before = previous !== undefined && matches(previous);
+          const old = type === "MODIFIED" ? previous() : undefined;
+          const before = old !== undefined && matches(old);
           if (type === "MODIFIED" && now && !before) stream.write({ type: "ADDED", object: encode(obj) });
           else if (type === "MODIFIED" && !now && before) stream.write({ type: "DELETED", object: encode(obj) });
           else if (now) stream.write({ type, object: encode(obj) });

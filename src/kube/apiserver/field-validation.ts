@@ -18,10 +18,14 @@ const OBJECT_META_FIELDS = new Set([
 export function checkFields(obj: KubeObject, d: ResourceDescriptor, mode: FieldValidation): string[] {
   const unknown: string[] = [];
   const allowed = new Set(["apiVersion", "kind", "metadata", ...d.topLevelFields]);
-  for (const key of Object.keys(obj)) {
-    if (!allowed.has(key)) {
-      unknown.push(key);
-      delete obj[key];
+  // Custom resources are pruned by their structural schema, at every level.
+  if (d.pruneUnknownFields) unknown.push(...d.pruneUnknownFields(obj));
+  else {
+    for (const key of Object.keys(obj)) {
+      if (!allowed.has(key)) {
+        unknown.push(key);
+        delete obj[key];
+      }
     }
   }
   const meta = obj.metadata;

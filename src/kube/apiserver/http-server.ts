@@ -85,7 +85,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, options: ApiHttp
       return {
         write: (event) => {
           // Watch events are JSON lines; text streams (pods/log -f) write their chunks as they are.
-          if (!ended) res.write(typeof event === "string" ? event : JSON.stringify(event) + "\n");
+          if (!ended) res.write(typeof event === "string" ? event : watchLine(event));
         },
         end: () => {
           if (!res.writableEnded) res.end();
@@ -116,4 +116,18 @@ async function serve(req: IncomingMessage, res: ServerResponse, options: ApiHttp
 function sendStatus(res: ServerResponse, status: StatusError): void {
   res.writeHead(status.code, { "content-type": "application/json" });
   res.end(JSON.stringify(status.toStatus()));
+}
+
+/** Each watch event's object serialized once, however many watchers it goes to. */
+const serializedObjects = new WeakMap<object, string>();
+
+function watchLine(event: unknown): string {
+  const { type, object } = event as { type?: unknown; object?: unknown };
+  if (typeof type !== "string" || object === null || typeof object !== "object") return JSON.stringify(event) + "\n";
+  let json = serializedObjects.get(object);
+  if (json === undefined) {
+    json = JSON.stringify(object);
+    serializedObjects.set(object, json);
+  }
+  return `{"type":${JSON.stringify(type)},"object":${json}}\n`;
 }

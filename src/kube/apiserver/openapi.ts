@@ -25,21 +25,8 @@ import {
   type KindSchema,
   type Schema,
 } from "./openapi-schemas.js";
-
-/**
- * Content type of /openapi/v2 replies, as kube-openapi sends it (`subTypeProtobuf`). The
- * `@v1.0` spelling kubectl puts in Accept is not a valid MIME type and breaks its parser.
- */
-export const OPENAPI_V2_CONTENT_TYPE = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
-
-/**
- * The /openapi/v2 body: an empty gnostic `openapi_v2.Document`. Protobuf encodes a message with
- * no fields set as zero bytes, and kubectl 1.27/1.28 (which always fetch v2 for apply) accept
- * it; newer kubectl reads v3 only. The full v2 document comes with the API-fidelity issue.
- */
-export function openApiV2Protobuf(): Uint8Array {
-  return new Uint8Array(0);
-}
+import { swaggerDocument, swaggerProtobuf } from "./openapi-v2.js";
+import { WORKLOAD_SCHEMAS } from "./openapi-workload-schemas.js";
 
 /** The /openapi/v3 index. */
 export interface OpenApiV3Index {
@@ -351,7 +338,9 @@ const byName = (a: Schema, b: Schema) => String(a.name).localeCompare(String(b.n
 function kindSchemas(info: KindInfo): Record<string, Schema> {
   const { d, schema, listSchema, kindSchema } = info;
   const gvk = (kind: string) => [{ group: d.group, kind, version: d.version }];
-  const fields: Record<string, Schema> = kindSchema?.properties ?? {};
+  // A custom resource's schema is the CRD's openAPIV3Schema (apiextensions' openapi builder).
+  const custom = d.openApiSchema;
+  const fields: Record<string, Schema> = (custom?.properties as Record<string, Schema> | undefined) ?? kindSchema?.properties ?? {};
   const properties: Record<string, Schema> = {
     apiVersion: { description: API_VERSION_DOC, type: "string" },
     kind: { description: KIND_DOC, type: "string" },
@@ -360,14 +349,16 @@ function kindSchemas(info: KindInfo): Record<string, Schema> {
   for (const f of d.topLevelFields) {
     properties[f] = fields[f] ?? { description: "", type: "object", "x-kubernetes-preserve-unknown-fields": true };
   }
-  const description = kindSchema?.description ?? `${d.kind} is a ${d.group || "core"}/${d.version} resource.`;
+  const description = (custom ? (custom.description as string | undefined) : kindSchema?.description) ?? `${d.kind} is a ${d.group || "core"}/${d.version} resource.`;
+  const required = custom ? (custom.required as string[] | undefined) : kindSchema?.required;
   return {
     ...kindSchema?.refs,
     [schema]: {
       description,
       type: "object",
-      ...(kindSchema?.required ? { required: kindSchema.required } : {}),
+      ...(required ? { required } : {}),
       properties: sortKeys(properties),
+      ...(custom?.["x-kubernetes-preserve-unknown-fields"] === true ? { "x-kubernetes-preserve-unknown-fields": true } : {}),
       "x-kubernetes-group-version-kind": gvk(d.kind),
     },
     [listSchema]: {
@@ -383,6 +374,44 @@ function kindSchemas(info: KindInfo): Record<string, Schema> {
       "x-kubernetes-group-version-kind": gvk(`${d.kind}List`),
     },
   };
+}
+
+const isOpen = (s: Schema | undefined) => s?.["x-kubernetes-preserve-unknown-fields"] === true && s.properties === undefined;
+
+/** Every named type a document may reference: the kinds' own types, then the nested ones. */
+const NAMED_SCHEMAS: Record<string, Schema> = (() => {
+  const named: Record<string, Schema> = {};
+  for (const k of Object.values(KIND_SCHEMAS)) for (const [name, s] of Object.entries(k.refs)) if (!isOpen(s)) named[name] ??= s;
+  return { ...named, ...WORKLOAD_SCHEMAS };
+})();
+
+function refsIn(value: unknown, out: string[] = []): string[] {
+  if (Array.isArray(value)) for (const v of value) refsIn(v, out);
+  else if (value && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === "$ref" && typeof v === "string") out.push(v.slice("#/components/schemas/".length));
+      else refsIn(v, out);
+    }
+  }
+  return out;
+}
+
+/**
+ * Fills in the document's named types: a type a kind leaves open (PodSpec, DeploymentStatus)
+ * takes its full schema when one is written, and every type referenced from there on is added,
+ * so each document resolves all of its $refs by itself (kubectl reads one document per group-version).
+ */
+function resolveNamedSchemas(schemas: Record<string, Schema>): void {
+  for (const [name, s] of Object.entries(schemas)) if (isOpen(s) && WORKLOAD_SCHEMAS[name]) schemas[name] = WORKLOAD_SCHEMAS[name];
+  const queue = Object.values(schemas);
+  for (let s = queue.pop(); s; s = queue.pop()) {
+    for (const name of refsIn(s)) {
+      const named = NAMED_SCHEMAS[name];
+      if (schemas[name] || !named) continue;
+      schemas[name] = named;
+      queue.push(named);
+    }
+  }
 }
 
 function sortKeys<T>(o: Record<string, T>): Record<string, T> {
@@ -433,6 +462,7 @@ export function openApiV3Document(descriptors: ResourceDescriptor[], groupVersio
     Object.assign(paths, resourcePaths(info, tag, gvWord));
     Object.assign(schemas, kindSchemas(info));
   }
+  resolveNamedSchemas(schemas);
   // A copy, so callers cannot reach the shared schema constants.
   return structuredClone({
     openapi: "3.0.0" as const,
@@ -450,12 +480,54 @@ export function openApiHash(body: string | Uint8Array): string {
   return createHash("sha512").update(body).digest("hex").toUpperCase();
 }
 
+/**
+ * Generated documents, per descriptor list. The list is keyed by identity and length: the
+ * built-in list never changes, and a list that grows (custom resources) invalidates its entry.
+ * Documents are large (every kind's schema), so they are built once, not per request.
+ */
+const generated = new WeakMap<ResourceDescriptor[], { length: number; entries: Map<string, unknown> }>();
+
+function memoized<T>(descriptors: ResourceDescriptor[], key: string, build: () => T): T {
+  let cache = generated.get(descriptors);
+  if (!cache || cache.length !== descriptors.length) {
+    cache = { length: descriptors.length, entries: new Map() };
+    generated.set(descriptors, cache);
+  }
+  if (!cache.entries.has(key)) cache.entries.set(key, build());
+  return cache.entries.get(key) as T;
+}
+
 /** The exact JSON to serve for a group-version document and its hash (for ETag and the index); undefined when unknown. */
 export function openApiV3Json(descriptors: ResourceDescriptor[], groupVersion: string, opts: OpenApiOptions = {}): { json: string; hash: string } | undefined {
-  const doc = openApiV3Document(descriptors, groupVersion, opts);
-  if (!doc) return undefined;
-  const json = JSON.stringify(doc);
-  return { json, hash: openApiHash(json) };
+  return memoized(descriptors, `v3 ${opts.serverVersion ?? ""} ${groupVersion}`, () => {
+    const doc = openApiV3Document(descriptors, groupVersion, opts);
+    if (!doc) return undefined;
+    const json = JSON.stringify(doc);
+    return { json, hash: openApiHash(json) };
+  });
+}
+
+/**
+ * Content type of /openapi/v2 protobuf replies, as kube-openapi sends it (`subTypeProtobuf`). The
+ * `@v1.0` spelling kubectl puts in Accept is not a valid MIME type and breaks its parser.
+ */
+export const OPENAPI_V2_CONTENT_TYPE = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
+
+/** Whether an Accept header asks /openapi/v2 for protobuf (client-go does; anything else gets JSON, as upstream). */
+export function wantsOpenApiV2Protobuf(accept: string | undefined): boolean {
+  return /com\.github\.proto-openapi\.spec\.v2/i.test(accept ?? "");
+}
+
+/** The /openapi/v2 document in both encodings, with the ETag hash of each. */
+export function openApiV2(descriptors: ResourceDescriptor[], opts: OpenApiOptions = {}): { json: string; jsonHash: string; protobuf: Uint8Array; protobufHash: string } {
+  return memoized(descriptors, `v2 ${opts.serverVersion ?? ""}`, () => {
+    const gvs = [...new Set(descriptors.map((d) => groupVersionPath(d)))].sort();
+    const docs = gvs.map((gv) => openApiV3Document(descriptors, gv, opts)).filter((d): d is OpenApiV3Document => d !== undefined);
+    const doc = swaggerDocument(docs, opts.serverVersion ?? "unversioned");
+    const json = JSON.stringify(doc);
+    const protobuf = swaggerProtobuf(doc);
+    return { json, jsonHash: openApiHash(json), protobuf, protobufHash: openApiHash(protobuf) };
+  });
 }
 
 /**
@@ -463,6 +535,10 @@ export function openApiV3Json(descriptors: ResourceDescriptor[], groupVersion: s
  * clients (kubectl caches by URL) refetch exactly when a document changes.
  */
 export function openApiV3Index(descriptors: ResourceDescriptor[], opts: OpenApiOptions = {}): OpenApiV3Index {
+  return memoized(descriptors, `index ${opts.serverVersion ?? ""}`, () => buildIndex(descriptors, opts));
+}
+
+function buildIndex(descriptors: ResourceDescriptor[], opts: OpenApiOptions): OpenApiV3Index {
   const gvs = [...new Set(descriptors.map((d) => groupVersionPath(d)))].sort();
   const paths: OpenApiV3Index["paths"] = {};
   for (const gv of gvs) {

@@ -7,6 +7,8 @@
 import type { KubeObject, StoredObject } from "../api/types.js";
 import { selectorString } from "../api/workload-printing.js";
 import { errors } from "./status.js";
+import type { ResourceDescriptor } from "../api/descriptor.js";
+import { readPath, writePath } from "../api/custom-resources/json-path.js";
 
 /** How a subresource of another kind maps onto its parent object. */
 export interface SubresourceView {
@@ -66,3 +68,38 @@ export const scaleView: SubresourceView = {
 
 /** Views by subresource name; a descriptor opts in through `subresourceKinds`. */
 export const SUBRESOURCE_VIEWS: Record<string, SubresourceView | undefined> = { scale: scaleView };
+
+/**
+ * autoscaling/v1 Scale over a CRD's declared paths (apiextensions' scale subresource): spec.replicas at
+ * specReplicasPath, status.replicas at statusReplicasPath, status.selector from labelSelectorPath.
+ */
+export function customScaleView(paths: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string }): SubresourceView {
+  return {
+    read(parent) {
+      const { name, namespace, uid, resourceVersion, creationTimestamp } = parent.metadata;
+      const replicas = readPath(parent, paths.specReplicasPath);
+      const statusReplicas = readPath(parent, paths.statusReplicasPath);
+      const selector = paths.labelSelectorPath ? readPath(parent, paths.labelSelectorPath) : undefined;
+      return {
+        kind: "Scale",
+        apiVersion: "autoscaling/v1",
+        metadata: { name, namespace, uid, resourceVersion, creationTimestamp },
+        spec: typeof replicas === "number" && replicas !== 0 ? { replicas } : {},
+        status: { replicas: typeof statusReplicas === "number" ? statusReplicas : 0, ...(typeof selector === "string" && selector ? { selector } : {}) },
+      };
+    },
+    write(parent, view) {
+      // The built-in view checks the Scale itself; only where replicas land differs.
+      const checked = scaleView.write(structuredClone(parent), view) as StoredObject;
+      const replicas = rec(checked.spec).replicas;
+      writePath(parent, paths.specReplicasPath, replicas);
+      if (checked.metadata.resourceVersion) parent.metadata.resourceVersion = checked.metadata.resourceVersion;
+      else delete parent.metadata.resourceVersion;
+      return parent;
+    },
+  };
+}
+
+/** The view serving `subresource` of a resource: its own scale paths, else the built-in one. */
+export const viewFor = (d: ResourceDescriptor, subresource: string): SubresourceView | undefined =>
+  subresource === "scale" && d.scalePaths ? customScaleView(d.scalePaths) : SUBRESOURCE_VIEWS[subresource];

@@ -146,7 +146,9 @@ export class InProcessClient {
       },
       stream: () => ({
         write: (event) => {
-          if (!closed) onEvent(event as WatchEventOf<StoredObject>);
+          if (closed) return;
+          if (FREEZE_WATCH_OBJECTS) deepFreeze(event);
+          onEvent(event as WatchEventOf<StoredObject>);
         },
         end: () => finish(),
         onClose: (listener) => {
@@ -175,4 +177,17 @@ export class InProcessClient {
 function statusErrorOf(status: number, parsed: unknown, text: string): StatusError {
   const s = (parsed !== null && typeof parsed === "object" ? parsed : {}) as { code?: number; reason?: string; message?: string; details?: never };
   return new StatusError(s.code ?? status, s.reason ?? "Unknown", s.message ?? text, s.details);
+}
+
+/**
+ * Watch events are shared by every watcher (decoded once), so they must not be changed. The unit
+ * tests set MINIEKS_FREEZE_WATCH_OBJECTS=1, which freezes them: a component that mutates one fails
+ * loudly there instead of corrupting its neighbours' caches.
+ */
+const FREEZE_WATCH_OBJECTS = process.env.MINIEKS_FREEZE_WATCH_OBJECTS === "1";
+
+function deepFreeze(value: unknown): void {
+  if (value === null || typeof value !== "object" || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const child of Object.values(value)) deepFreeze(child);
 }

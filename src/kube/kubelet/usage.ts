@@ -20,6 +20,8 @@ export interface PodUsage {
   name: string;
   node: string;
   containers: ContainerUsage[];
+  /** The pod's labels (PodMetrics carry them, so label selectors work on metrics). */
+  labels?: Record<string, string>;
 }
 
 export interface NodeUsage {
@@ -58,7 +60,7 @@ export function fleetUsage(
       .filter((c) => c.isRunning())
       .map((c) => ({ name: c.name, cpuMillis: c.behaviour.cpuMillis, memoryBytes: c.behaviour.memoryBytes }));
     if (containers.length === 0) continue;
-    pods.push({ namespace: rt.pod.namespace, name: rt.pod.name, node, containers });
+    pods.push({ namespace: rt.pod.namespace, name: rt.pod.name, node, containers, ...(pod.metadata.labels ? { labels: pod.metadata.labels } : {}) });
     for (const c of containers) {
       nodeUsage.cpuMillis += c.cpuMillis;
       nodeUsage.memoryBytes += c.memoryBytes;

@@ -1,5 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import type { StoredObject } from "../../api/types.js";
 import { AdmissionHarness, container, PODS, refusal } from "./admission-harness.case.js";
 import { limitRanger } from "./limit-ranger.js";
 
@@ -10,7 +11,7 @@ async function setup(limits: Record<string, unknown>[]) {
   return h;
 }
 
-const resourcesOf = (pod: { spec?: unknown }, i = 0) => ((pod.spec as { containers: { resources?: unknown }[] }).containers[i]?.resources ?? {}) as Record<string, Record<string, string>>;
+const resourcesOf = (pod: StoredObject, i = 0) => ((pod.spec as { containers: { resources?: unknown }[] }).containers[i]?.resources ?? {}) as Record<string, Record<string, string>>;
 
 describe("LimitRanger admission", () => {
   it("defaults requests and limits from the Container item and notes it in the annotation", async () => {

@@ -79,6 +79,9 @@ export function serviceAccountAdmission(serviceAccounts: () => ResourceStore | u
   }
 
   function mountToken(spec: J): void {
+    // A malformed spec is left as it is, for validation to refuse.
+    const malformed = (v: unknown) => v !== undefined && v !== null && !Array.isArray(v);
+    if (malformed(spec.volumes) || malformed(spec.containers) || malformed(spec.initContainers)) return;
     const volumes = list(spec.volumes);
     const existing = volumes.find((v) => typeof v.name === "string" && v.name.startsWith(SERVICE_ACCOUNT_VOLUME_PREFIX));
     const volumeName = typeof existing?.name === "string" ? existing.name : SERVICE_ACCOUNT_VOLUME_PREFIX + generateNameSuffix(random);

@@ -28,6 +28,7 @@ import {
   dropNulls,
   ensureNamedFieldsAreMembers,
   excludeFields,
+  jsonEqual,
   mergeObjects,
   removeItems,
   toFieldSet,
@@ -125,7 +126,8 @@ export class FieldManager {
       compareInto(liveObj, withZeroFields(withoutManagedFields(next), this.o.zero), this.o.schema, { added: changed, modified: changed, removed }, this.o.resetFields);
       // The decoded sets belong to this request alone, so they are changed in place.
       for (const [other, vs] of managed.fields) {
-        vs.set.subtract(changed).subtract(removed);
+        const lostChanged = vs.set.subtract(changed);
+        if (vs.set.subtract(removed) || lostChanged) delete vs.encoded;
         if (vs.set.isEmpty()) managed.fields.delete(other);
       }
       // stripMetaManager, then managedFieldsUpdater: merge into the manager's entry, stamped when it changed something.
@@ -202,7 +204,7 @@ export class FieldManager {
   private decodeForUpdate(live: StoredObject | undefined, next: StoredObject): Managed {
     const fromLive = (): Managed => {
       try {
-        return decodeManagedFields(live?.metadata.managedFields);
+        return decodeManagedFields(live?.metadata.managedFields, true);
       } catch {
         return emptyManaged();
       }
@@ -210,6 +212,8 @@ export class FieldManager {
     if (this.o.subresource) return fromLive();
     const requested = next.metadata.managedFields;
     if (isResetManagedFields(requested)) return emptyManaged();
+    // Most writers send back what they read: then the stored encoding stays valid.
+    if (requested === undefined || (live && jsonEqual(requested, live.metadata.managedFields))) return fromLive();
     try {
       const managed = decodeManagedFields(requested);
       return managed.fields.size > 0 ? managed : fromLive();
@@ -308,7 +312,7 @@ function takeFromOthers(managers: Map<string, VersionedSet>, self: string, compa
       continue;
     }
     const set = vs.set.difference(changed).difference(compare.removed);
-    if (!set.isEmpty()) out.set(manager, { ...vs, set });
+    if (!set.isEmpty()) out.set(manager, { set, apiVersion: vs.apiVersion, applied: vs.applied });
   }
   return out;
 }

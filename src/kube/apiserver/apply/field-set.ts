@@ -131,7 +131,9 @@ export class FieldSet {
 
   /** Members of this set that `other` lacks, level by level. */
   difference(other: FieldSet): FieldSet {
-    return this.clone().subtract(other);
+    const out = this.clone();
+    out.subtract(other);
+    return out;
   }
 
   /** Like difference, but a member of `other` also removes everything below it. */
@@ -147,19 +149,20 @@ export class FieldSet {
     return out;
   }
 
-  /** In place: removes the members `other` has, level by level. */
-  subtract(other: FieldSet): this {
-    if (other.isEmpty() || this.isEmpty()) return this;
-    if (this.members) for (const k of other.memberMap.keys()) this.members.delete(k);
+  /** In place: removes the members `other` has, level by level; true when anything was removed. */
+  subtract(other: FieldSet): boolean {
+    if (other.isEmpty() || this.isEmpty()) return false;
+    let removed = false;
+    if (this.members) for (const k of other.memberMap.keys()) removed = this.members.delete(k) || removed;
     if (this.children) {
       for (const [k, o] of other.childMap) {
         const c = this.children.get(k);
         if (!c) continue;
-        c.set.subtract(o.set);
+        removed = c.set.subtract(o.set) || removed;
         if (c.set.isEmpty()) this.children.delete(k);
       }
     }
-    return this;
+    return removed;
   }
 
   /** In place: adds every path of `other`, which is taken over (it must not be used afterwards). */

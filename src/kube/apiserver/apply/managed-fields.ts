@@ -14,6 +14,8 @@ export interface VersionedSet {
   set: FieldSet;
   apiVersion: string;
   applied: boolean;
+  /** The FieldsV1 this set was decoded from, while the set is unchanged: encoding reuses it. */
+  encoded?: Record<string, unknown>;
 }
 
 /** Managers by identifier (BuildManagerIdentifier), with the time of each one's last change. */
@@ -53,20 +55,39 @@ export function managerIdentifier(entry: { manager?: string; operation?: string;
 }
 
 /** The identity parts of an identifier (the reverse of managerIdentifier). */
-export function parseIdentifier(identifier: string): { manager: string; operation: string; apiVersion?: string; subresource?: string } {
+export function parseIdentifier(identifier: string): ManagerIdentity {
+  const cached = identities.get(identifier);
+  if (cached) return cached;
+  let identity: ManagerIdentity;
   try {
     const parsed = JSON.parse(identifier) as Record<string, unknown>;
     const str = (k: string) => (typeof parsed[k] === "string" ? (parsed[k] as string) : undefined);
-    return { manager: str("manager") ?? "", operation: str("operation") ?? "", apiVersion: str("apiVersion"), subresource: str("subresource") };
+    identity = { manager: str("manager") ?? "", operation: str("operation") ?? "", apiVersion: str("apiVersion"), subresource: str("subresource") };
   } catch {
-    return { manager: identifier, operation: "" };
+    identity = { manager: identifier, operation: "" };
   }
+  // The same few managers write again and again; the cache is bounded by starting over.
+  if (identities.size >= 1024) identities.clear();
+  identities.set(identifier, identity);
+  return identity;
 }
+
+export interface ManagerIdentity {
+  readonly manager: string;
+  readonly operation: string;
+  readonly apiVersion?: string;
+  readonly subresource?: string;
+}
+
+const identities = new Map<string, ManagerIdentity>();
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
-/** DecodeManagedFields: throws ManagedFieldsError for anything upstream cannot decode. */
-export function decodeManagedFields(entries: unknown): Managed {
+/**
+ * DecodeManagedFields: throws ManagedFieldsError for anything upstream cannot decode. `stored`: the entries
+ * come from storage (encoded by this code), so an unchanged set may be written back as it was.
+ */
+export function decodeManagedFields(entries: unknown, stored = false): Managed {
   const managed = emptyManaged();
   if (entries === undefined || entries === null) return managed;
   if (!Array.isArray(entries)) throw new ManagedFieldsError("managedFields must be a list");
@@ -83,7 +104,7 @@ export function decodeManagedFields(entries: unknown): Managed {
       throw new ManagedFieldsError(`error decoding versioned set from ${JSON.stringify(raw)}: ${(error as Error).message}`);
     }
     const id = managerIdentifier(entry);
-    managed.fields.set(id, { set, apiVersion: entry.apiVersion ?? "", applied: entry.operation === "Apply" });
+    managed.fields.set(id, { set, apiVersion: entry.apiVersion ?? "", applied: entry.operation === "Apply", ...(stored ? { encoded: entry.fieldsV1 } : {}) });
     managed.times.set(id, entry.time);
   }
   return managed;
@@ -103,7 +124,7 @@ export function encodeManagedFields(managed: Managed): ManagedFieldsEntry[] {
     const time = managed.times.get(id);
     if (time) entry.time = time;
     entry.fieldsType = "FieldsV1";
-    entry.fieldsV1 = vs.set.toFieldsV1();
+    entry.fieldsV1 = vs.encoded ?? vs.set.toFieldsV1();
     if (who.subresource) entry.subresource = who.subresource;
     entries.push(entry);
   }

@@ -31,7 +31,7 @@ export interface RoleRef {
   name: string;
 }
 
-export const RBAC_GROUP = "rbac.authorization.k8s.io";
+export { RBAC_GROUP } from "../../api/rbac-v1.js";
 const ALL = "*";
 
 const has = (list: readonly string[] | undefined, value: string): boolean => (list ?? []).includes(value);

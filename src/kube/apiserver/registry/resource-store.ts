@@ -70,6 +70,24 @@ export class ResourceStore {
     return this.prefix(this.descriptor.namespaced ? namespace : undefined) + name;
   }
 
+  /**
+   * Every watcher of this resource is handed the same event, so it is decoded once for all of them
+   * (client-go's contract holds here too: objects from a watch are shared and read-only).
+   */
+  private readonly decodedEvents = new WeakMap<KeyValue, StoredObject>();
+  private readonly decodedDeletions = new WeakMap<KeyValue, StoredObject>();
+  private readonly decodedPrevious = new WeakMap<KeyValue, StoredObject>();
+
+  private decodeShared(kv: KeyValue, cache: WeakMap<KeyValue, StoredObject>, deletedAt?: number): StoredObject {
+    let obj = cache.get(kv);
+    if (!obj) {
+      obj = this.decode(kv);
+      if (deletedAt !== undefined) obj.metadata.resourceVersion = String(deletedAt);
+      cache.set(kv, obj);
+    }
+    return obj;
+  }
+
   private decode(kv: KeyValue): StoredObject {
     const stored = JSON.parse(decoder.decode(kv.value)) as StoredObject;
     const obj = this.descriptor.storage ? this.descriptor.storage.fromStorage(stored) : stored;
@@ -90,10 +108,12 @@ export class ResourceStore {
     return result;
   }
 
-  /** Computed resources (componentstatuses, bindings) are not stored: reads are computed, writes refused. */
-  private computedObjects(): StoredObject[] | undefined {
+  /** Computed resources (componentstatuses, bindings, metrics) are not stored: reads are computed (in the namespace asked), writes refused. */
+  private computedObjects(namespace?: string): StoredObject[] | undefined {
     const computed = this.descriptor.computed;
-    return computed ? (computed.objects?.(this.clock.now()) ?? []) : undefined;
+    if (!computed) return undefined;
+    const all = computed.objects?.(this.clock.now()) ?? [];
+    return namespace ? all.filter((o) => o.metadata.namespace === namespace) : all;
   }
 
   private refuseComputedWrite(): void {
@@ -102,7 +122,7 @@ export class ResourceStore {
   }
 
   async get(namespace: string | undefined, name: string): Promise<StoredObject> {
-    const computed = this.computedObjects();
+    const computed = this.computedObjects(namespace);
     if (computed) {
       const found = computed.find((o) => o.metadata.name === name);
       if (!found) throw errors.notFound(this.name, name);
@@ -114,7 +134,7 @@ export class ResourceStore {
   }
 
   async list(namespace: string | undefined, query: ListQuery = {}): Promise<ListPage> {
-    const computed = this.computedObjects();
+    const computed = this.computedObjects(namespace);
     if (computed) {
       const items = computed.filter((o) => !query.filter || query.filter(o));
       return { items, resourceVersion: String(await this.storage.currentRevision()) };
@@ -184,9 +204,11 @@ export class ResourceStore {
     const obj = this.normalize(input, namespace);
     const meta = obj.metadata;
     if (meta.resourceVersion) throw errors.badRequest("resourceVersion should not be set on objects to be created");
-    if (!meta.name && meta.generateName) meta.name = meta.generateName + generateNameSuffix();
+    const generateName = meta.generateName;
+    if (!meta.name && generateName) meta.name = generateName + generateNameSuffix();
+    // Kept after name, where upstream's encoding puts it.
     delete meta.generateName;
-    if (input.metadata?.generateName) meta.generateName = input.metadata.generateName;
+    if (generateName) meta.generateName = generateName;
     this.requireValid(obj, this.validateMeta(obj));
     meta.uid = randomUUID();
     meta.creationTimestamp = kubeTime(this.clock.now());
@@ -347,17 +369,17 @@ export class ResourceStore {
   watch(
     namespace: string | undefined,
     afterRevision: number,
-    onEvent: (type: WatchEventKind, obj: StoredObject, previous?: StoredObject) => void,
+    onEvent: (type: WatchEventKind, obj: StoredObject, previous: () => StoredObject | undefined) => void,
     onError: (error: Error) => void,
   ): () => void {
     const handle = this.storage.watch(this.prefix(namespace), afterRevision, {
       onEvent: (event: WatchEvent) => {
+        // The previous version is only decoded for watchers that ask (selector transitions).
+        const previous = () => (event.prev ? this.decodeShared(event.prev, this.decodedPrevious) : undefined);
         if (event.type === "delete") {
-          const obj = this.decode(event.kv);
-          obj.metadata.resourceVersion = String(event.revision);
-          onEvent("DELETED", obj, event.prev ? this.decode(event.prev) : undefined);
+          onEvent("DELETED", this.decodeShared(event.kv, this.decodedDeletions, event.revision), previous);
         } else {
-          onEvent(event.prev ? "MODIFIED" : "ADDED", this.decode(event.kv), event.prev ? this.decode(event.prev) : undefined);
+          onEvent(event.prev ? "MODIFIED" : "ADDED", this.decodeShared(event.kv, this.decodedEvents), previous);
         }
       },
       onError: (error) => {
@@ -374,7 +396,8 @@ export class ResourceStore {
 
   /** Sets apiVersion/kind/namespace as the URL says; a body that disagrees is a 400. */
   private normalize(input: KubeObject, namespace: string | undefined): StoredObject {
-    const obj = structuredClone(input) as StoredObject;
+    // The store owns `input` from here: callers pass objects they built for the write.
+    const obj = input as StoredObject;
     if (typeof obj !== "object" || obj === null || Array.isArray(obj)) throw errors.badRequest("the request body must be a JSON object");
     const apiVersion = apiVersionOf(this.descriptor);
     if (obj.apiVersion !== undefined && obj.apiVersion !== apiVersion) {
