@@ -25,6 +25,7 @@ import { ClusterAuth, EKS_API_AUDIENCES } from "../kube/apiserver/auth/cluster-a
 import { eksOidcIssuer } from "../kube/apiserver/auth/service-account-token.js";
 import { RBAC_V1 } from "../kube/api/rbac-v1.js";
 import { APIEXTENSIONS_V1 } from "../kube/api/apiextensions-v1.js";
+import { unenforcedRulesWarning } from "../kube/api/custom-resources/unenforced-rules.js";
 import { BUILTIN_EXTRA, csrRequesterAdmission } from "../kube/api/builtin-resources.js";
 import { AUTHENTICATION_V1, AUTHORIZATION_V1, withServiceAccountToken } from "../kube/api/review-v1.js";
 import { loadOrCreateServiceAccountKey } from "./service-account-key.js";
@@ -120,7 +121,7 @@ export class ControlPlane {
         quota = resourceQuotaAdmission(h, deps.clock);
         const [serviceAccount, rbacEscalation] = auth.admission(h);
         // Upstream's order: LimitRanger before ServiceAccount, ResourceQuota last.
-        return [serviceAllocator.plugin(), limits.plugin(), serviceAccount, podSecurityAdmission(h).plugin(), priority.plugin(), defaultTolerationSeconds(), rbacEscalation, csrRequesterAdmission, quota.plugin()].filter(
+        return [serviceAllocator.plugin(), limits.plugin(), serviceAccount, podSecurityAdmission(h).plugin(), priority.plugin(), defaultTolerationSeconds(), rbacEscalation, csrRequesterAdmission, unenforcedRulesWarning, quota.plugin()].filter(
           (p) => p !== undefined,
         );
       },

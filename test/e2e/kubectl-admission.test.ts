@@ -112,5 +112,23 @@ for (const version of ["1.27", "1.33"]) {
       const apiservice = (await ok("get", "apiservice", "v1beta1.metrics.k8s.io")).stdout;
       assert.match(apiservice, /v1beta1\.metrics\.k8s\.io\s+Local\s+True/);
     });
+
+    it("kubectl autoscale: the HPA scales a Deployment on its pods' CPU", { timeout: 150_000 }, async () => {
+      const deployment = await apply(
+        [
+          "apiVersion: apps/v1", "kind: Deployment", "metadata: {name: hot}", "spec:", "  replicas: 1", "  selector: {matchLabels: {app: hot}}", "  template:",
+          "    metadata: {labels: {app: hot}, annotations: {minieks.io/cpu-usage: 200m}}", "    spec:", "      containers:", "      - name: c", "        image: nginx",
+          "        resources: {requests: {cpu: 100m}}",
+        ].join("\n"),
+      );
+      assert.equal(deployment.code, 0, deployment.stderr);
+      await ok("autoscale", "deployment", "hot", "--cpu-percent=50", "--min=1", "--max=4");
+      // Fresh pods' CPU samples count once a metrics window has passed since they became ready.
+      await eventually("the HPA scaled to 4", async () => (await kubectl("get", "deploy", "hot", "-o", "jsonpath={.spec.replicas}")).stdout === "4", 120_000);
+      const hpa = (await ok("get", "hpa", "hot")).stdout;
+      assert.match(hpa, /hot\s+Deployment\/hot\s+cpu: 200%\/50%\s+1\s+4\s+\d+/);
+      const described = (await ok("describe", "hpa", "hot")).stdout;
+      assert.match(described, /SuccessfulRescale\s+.*New size: 4; reason: cpu resource utilization \(percentage of request\) above target/);
+    });
   });
 }

@@ -1,8 +1,8 @@
 /**
  * OpenAPI v3 schema data for the published documents: apimachinery's meta/v1 types in full,
  * and the top level of each built-in kind with kube-apiserver's descriptions. Nested specs and
- * statuses (PodSpec, ServiceStatus, ...) are still open objects
- * (`x-kubernetes-preserve-unknown-fields`); their full schemas come with the API-fidelity issue.
+ * statuses named here as open objects (`x-kubernetes-preserve-unknown-fields`) are replaced in the
+ * published documents by their full schemas where openapi-workload-schemas.ts has them.
  */
 
 import { BUILTIN_EXTRA_SCHEMAS } from "./openapi-builtin-schemas.js";

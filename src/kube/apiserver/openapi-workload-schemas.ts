@@ -183,7 +183,6 @@ const securityContextShared = {
 };
 
 const labelSelectorRef = (description: string): Schema => one(`${META}.LabelSelector`, description);
-const templateRef = one(`${CORE}.PodTemplateSpec`, "Template describes the pods that will be created.", true);
 
 const workloadConditions = (name: string, description: string): Schema => many(name, description, keyed(["type"]));
 

@@ -10,12 +10,14 @@ import {
   groupVersionPath,
   openApiHash,
   openApiV2,
+  wantsOpenApiV2Protobuf,
   openApiV3Document,
   openApiV3Index,
   openApiV3Json,
   schemaName,
   type OpenApiV3Document,
 } from "./openapi.js";
+import { OPENAPI_V2_PROTO } from "./openapi-v2.js";
 import { toTable, wantsTable } from "./table.js";
 import { CORE_V1 } from "../api/core-v1.js";
 import { APPS_V1 } from "../api/apps-v1.js";
@@ -126,7 +128,19 @@ describe("OpenAPI v3 documents", () => {
     assert.deepEqual(Object.keys(cm.properties), ["apiVersion", "binaryData", "data", "immutable", "kind", "metadata"]);
     assert.deepEqual(cm.properties.data!.additionalProperties, { type: "string", default: "" });
     assert.deepEqual(cm.properties.metadata!.allOf, [{ $ref: "#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta" }]);
-    assert.equal((s["io.k8s.api.core.v1.PodSpec"] as Record<string, unknown>)["x-kubernetes-preserve-unknown-fields"], true);
+    // Nested types are written out: containers merge by name for strategic merge patch and server-side apply.
+    const podSpec = s["io.k8s.api.core.v1.PodSpec"] as { required: string[]; properties: Record<string, Record<string, unknown>> };
+    assert.deepEqual(podSpec.required, ["containers"]);
+    assert.deepEqual(podSpec.properties.containers, {
+      description: podSpec.properties.containers!.description,
+      type: "array",
+      items: { default: {}, allOf: [{ $ref: "#/components/schemas/io.k8s.api.core.v1.Container" }] },
+      "x-kubernetes-list-map-keys": ["name"],
+      "x-kubernetes-list-type": "map",
+      "x-kubernetes-patch-merge-key": "name",
+      "x-kubernetes-patch-strategy": "merge",
+    });
+    assert.equal(podSpec.properties.volumes!["x-kubernetes-patch-strategy"], "merge,retainKeys");
     assert.deepEqual((s["io.k8s.api.core.v1.EventList"] as { required: string[] }).required, ["items"]);
     const meta = s["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"] as { properties: Record<string, unknown> };
     for (const f of ["name", "namespace", "labels", "annotations", "uid", "resourceVersion", "generation", "creationTimestamp", "deletionTimestamp", "finalizers", "ownerReferences", "managedFields"]) {
@@ -194,8 +208,73 @@ describe("OpenAPI v3 index", () => {
 });
 
 describe("OpenAPI v2", () => {
-  it("has a parseable protobuf content type", () => {
+  const all = [...CORE_V1, ...APPS_V1, ...BATCH_V1];
+  type Named<T> = { name: string; value: T };
+  type PbSchema = { _ref?: string; type?: { value: string[] }; required?: string[]; properties?: { additional_properties: Named<PbSchema>[] }; vendor_extension?: Named<{ yaml: string }>[] };
+  type PbOperation = { operation_id: string; consumes: string[]; parameters: { parameter: Record<string, Record<string, Record<string, unknown>>> }[]; vendor_extension: Named<{ yaml: string }>[] };
+  const decode = () => {
+    const Document = OPENAPI_V2_PROTO.lookupType("openapi.v2.Document");
+    return Document.toObject(Document.decode(openApiV2(all).protobuf)) as {
+      swagger: string;
+      info: { title: string };
+      paths: { path: Named<Record<string, PbOperation>>[] };
+      definitions: { additional_properties: Named<PbSchema>[] };
+    };
+  };
+  const ext = (e: Named<{ yaml: string }>[] | undefined, name: string) => {
+    const found = e?.find((x) => x.name === name);
+    return found ? (JSON.parse(found.value.yaml) as unknown) : undefined;
+  };
+
+  it("has a parseable protobuf content type, chosen by client-go's Accept", () => {
     assert.equal(OPENAPI_V2_CONTENT_TYPE, "application/com.github.proto-openapi.spec.v2.v1.0+protobuf");
+    assert.equal(wantsOpenApiV2Protobuf("application/com.github.proto-openapi.spec.v2@v1.0+protobuf"), true);
+    assert.equal(wantsOpenApiV2Protobuf("application/json"), false);
+  });
+
+  it("decodes as a gnostic Document with definitions carrying their GVK and list/patch extensions", () => {
+    const doc = decode();
+    assert.equal(doc.swagger, "2.0");
+    assert.equal(doc.info.title, "Kubernetes");
+    const defs = new Map(doc.definitions.additional_properties.map((d) => [d.name, d.value]));
+    const dep = defs.get("io.k8s.api.apps.v1.Deployment")!;
+    assert.deepEqual(ext(dep.vendor_extension, "x-kubernetes-group-version-kind"), [{ group: "apps", kind: "Deployment", version: "v1" }]);
+    const spec = dep.properties!.additional_properties.find((p) => p.name === "spec")!.value;
+    assert.equal(spec._ref, "#/definitions/io.k8s.api.apps.v1.DeploymentSpec");
+    const podSpec = defs.get("io.k8s.api.core.v1.PodSpec")!;
+    assert.deepEqual(podSpec.required, ["containers"]);
+    const containers = podSpec.properties!.additional_properties.find((p) => p.name === "containers")!.value;
+    assert.deepEqual(containers.type?.value, ["array"]);
+    assert.equal(ext(containers.vendor_extension, "x-kubernetes-patch-merge-key"), "name");
+    assert.equal(ext(containers.vendor_extension, "x-kubernetes-patch-strategy"), "merge");
+    assert.deepEqual(ext(containers.vendor_extension, "x-kubernetes-list-map-keys"), ["name"]);
+    // Every reference resolves within the document.
+    const refs = JSON.stringify(doc).match(/"_ref":"#\/definitions\/[^"]+"/g) ?? [];
+    assert.ok(refs.length > 100);
+    for (const r of refs) assert.ok(defs.has(r.slice('"_ref":"#/definitions/'.length, -1)), r);
+  });
+
+  it("carries each operation with its action, GVK, body and query parameters", () => {
+    const doc = decode();
+    const item = doc.paths.path.find((p) => p.name === "/apis/apps/v1/namespaces/{namespace}/deployments/{name}")!.value;
+    const patch = item.patch!;
+    assert.equal(patch.operation_id, "patchAppsV1NamespacedDeployment");
+    assert.ok(patch.consumes.includes("application/merge-patch+json"));
+    assert.equal(ext(patch.vendor_extension, "x-kubernetes-action"), "patch");
+    assert.deepEqual(ext(patch.vendor_extension, "x-kubernetes-group-version-kind"), { group: "apps", version: "v1", kind: "Deployment" });
+    assert.equal(patch.parameters[0]!.parameter.body_parameter!.name, "body");
+    const query = patch.parameters.map((p) => p.parameter.non_body_parameter?.query_parameter_sub_schema?.name).filter(Boolean);
+    assert.ok(query.includes("fieldValidation"), String(query));
+  });
+
+  it("is generated once per descriptor list", () => {
+    assert.equal(openApiV2(all), openApiV2(all));
+    assert.equal(openApiV3Json(all, "apis/apps/v1"), openApiV3Json(all, "apis/apps/v1"));
+    const grown = [...all];
+    const before = openApiV2(grown);
+    grown.push({ ...CORE_V1.find((d) => d.kind === "ConfigMap")!, group: "stable.example.com", kind: "CronTab", plural: "crontabs", singular: "crontab", shortNames: [] });
+    assert.notEqual(openApiV2(grown), before);
+    assert.ok(openApiV2(grown).json.includes("com.example.stable.v1.CronTab"));
   });
 });
 

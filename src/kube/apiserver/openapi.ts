@@ -493,8 +493,11 @@ function memoized<T>(descriptors: ResourceDescriptor[], key: string, build: () =
     cache = { length: descriptors.length, entries: new Map() };
     generated.set(descriptors, cache);
   }
-  if (!cache.entries.has(key)) cache.entries.set(key, build());
-  return cache.entries.get(key) as T;
+  if (cache.entries.has(key)) return cache.entries.get(key) as T;
+  const built = build();
+  // Unknown group-versions are not kept: arbitrary request paths must not grow the cache.
+  if (built !== undefined) cache.entries.set(key, built);
+  return built;
 }
 
 /** The exact JSON to serve for a group-version document and its hash (for ETag and the index); undefined when unknown. */

@@ -116,3 +116,9 @@ test("structural schema rules: types everywhere, no additionalProperties beside 
     'spec.versions[0].schema.openAPIV3Schema.properties[size].default: Invalid value: "big": size: Invalid value: "string": size in body must be of type integer: "string"',
   ]);
 });
+
+test("CEL rules are found where they sit, for the warning on CRD writes", async () => {
+  const { celRulePaths } = await import("./unenforced-rules.js");
+  const root = { type: "object", properties: { spec: { type: "object", "x-kubernetes-validations": [{ rule: "self.a > 0" }], properties: { list: { type: "array", items: { type: "object", "x-kubernetes-validations": [{ rule: "true" }] } } } } } };
+  assert.deepEqual(celRulePaths(root, "s"), ["s.properties[spec]", "s.properties[spec].properties[list].items"]);
+});

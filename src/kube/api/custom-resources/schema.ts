@@ -1,8 +1,8 @@
 /**
  * Structural schemas of custom resources (apiextensions-apiserver pkg/apiserver/schema): validation of
  * values with kube-openapi's messages as apiextensions turns them into field errors, pruning of unknown
- * fields and defaulting. x-kubernetes-validations (CEL) rules are not evaluated: a CRD that declares them is
- * refused when it is created (see crd-validation.ts), so no rule is ever silently skipped.
+ * fields and defaulting. x-kubernetes-validations (CEL) rules are not evaluated: CRDs that declare them are
+ * accepted with a Warning naming the rules (unenforced-rules.ts), so installing real operators' CRDs works.
  */
 import type { FieldCause } from "../descriptor.js";
 import { goValue, notSupported, required, tooLong, tooMany } from "../field-errors.js";

@@ -38,7 +38,8 @@ function createdDeployment(): StoredObject {
       revisionHistoryLimit: 10,
       strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: "25%" } },
       template: {
-        metadata: { labels: { app: "nginx" } },
+        // kubectl 1.32+ sends typed creates as protobuf, whose empty timestamp decodes as null.
+        metadata: { creationTimestamp: null, labels: { app: "nginx" } },
         spec: {
           containers: [{ name: "nginx", image: "nginx", imagePullPolicy: "Always", resources: {}, terminationMessagePath: "/dev/termination-log", terminationMessagePolicy: "File" }],
           dnsPolicy: "ClusterFirst",

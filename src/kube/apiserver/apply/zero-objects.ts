@@ -10,7 +10,9 @@ import type { KubeObject } from "../../api/types.js";
 type Json = Record<string, unknown>;
 
 const podSpec = (): Json => ({ containers: null });
-const podTemplate = (): Json => ({ metadata: {}, spec: podSpec() });
+/** An empty metav1.Time marshals as null, so every ObjectMeta carries `creationTimestamp: null`. */
+const objectMeta = (): Json => ({ creationTimestamp: null });
+const podTemplate = (): Json => ({ metadata: objectMeta(), spec: podSpec() });
 const workload = (extra: Json = {}): Json => ({ spec: { selector: null, template: podTemplate(), ...extra }, status: {} });
 
 const ZERO: Record<string, () => Json> = {
@@ -30,7 +32,7 @@ const ZERO: Record<string, () => Json> = {
   "apps/StatefulSet": () => workload({ updateStrategy: {} }),
   "apps/DaemonSet": () => workload({ updateStrategy: {} }),
   "batch/Job": () => ({ spec: { template: podTemplate() }, status: {} }),
-  "batch/CronJob": () => ({ spec: { jobTemplate: { metadata: {}, spec: { template: podTemplate() } } }, status: {} }),
+  "batch/CronJob": () => ({ spec: { jobTemplate: { metadata: objectMeta(), spec: { template: podTemplate() } } }, status: {} }),
   "autoscaling/HorizontalPodAutoscaler": () => ({ spec: { scaleTargetRef: {} }, status: {} }),
   "policy/PodDisruptionBudget": () => ({ spec: {}, status: {} }),
   "networking.k8s.io/Ingress": () => ({ spec: {}, status: { loadBalancer: {} } }),
@@ -43,7 +45,7 @@ const ZERO: Record<string, () => Json> = {
 export function zeroObject(group: string, kind: string, builtIn: boolean): KubeObject {
   if (!builtIn) return {};
   const make = ZERO[`${group}/${kind}`];
-  return { metadata: {}, ...(make ? make() : {}) };
+  return { metadata: objectMeta(), ...(make ? make() : {}) };
 }
 
 /** `obj` with the containers of `zero` filled in where it lacks them (a typed object always has them). */

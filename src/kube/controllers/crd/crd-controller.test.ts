@@ -89,7 +89,7 @@ function raw(handler: ApiHandler, method: string, path: string, options: { body?
   const req: ApiRequest = {
     method,
     path,
-    query: new URLSearchParams(),
+    query: new URLSearchParams(method === "PATCH" && options.contentType === "application/apply-patch+yaml" ? { fieldManager: "test" } : {}),
     accept: options.accept ?? "application/json",
     contentType: options.contentType ?? "application/json",
     body: Buffer.from(options.body === undefined ? "" : JSON.stringify(options.body)),
@@ -146,6 +146,13 @@ test("a CRD is defaulted, established and served with discovery, OpenAPI, column
   const smp = await raw(handler, "PATCH", "/apis/example.com/v1/namespaces/default/widgets/a", { body: { spec: { size: 6 } }, contentType: "application/strategic-merge-patch+json" });
   assert.equal(smp.status, 415);
   assert.equal(smp.body.message, "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
+
+  const applied = await raw(handler, "PATCH", "/apis/example.com/v1/namespaces/default/widgets/c", {
+    body: { apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "c" }, spec: { color: "blue" } },
+    contentType: "application/apply-patch+yaml",
+  });
+  assert.equal(applied.status, 201, JSON.stringify(applied.body));
+  assert.deepEqual(applied.body.spec, { color: "blue", size: 3 });
 
   const scale = await admin.get({ ...WIDGETS, name: "a", subresource: "scale" });
   assert.deepEqual(scale.spec, { replicas: 5 });
