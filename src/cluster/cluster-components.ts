@@ -88,7 +88,7 @@ export const CLUSTER_COMPONENTS: ComponentSpec[] = [
       const controller = new NamespaceController(
         ctx.clientAs(CONTROLLER_MANAGER_USER),
         // Only what can be listed: create-only kinds (LocalSubjectAccessReview) hold nothing to delete.
-        ctx.descriptors.filter((d) => d.namespaced && d.verbs.includes("list")),
+        () => ctx.handler.descriptors().filter((d) => d.namespaced && d.verbs.includes("list")),
         ctx.clock,
         ctx.logger,
       );

@@ -162,7 +162,7 @@ async function newServer() {
   };
   const watch = (path: string, query: Record<string, string> = {}, accept?: string) => call({ path, query: { ...query, watch: "true" }, accept });
   const namespaced = descriptors.filter((d) => d.namespaced);
-  const namespaceController = () => new NamespaceController(new InProcessClient(handler, { username: "system:kube-controller-manager", groups: [SYSTEM_MASTERS] }), namespaced, clock, silentLogger);
+  const namespaceController = () => new NamespaceController(new InProcessClient(handler, { username: "system:kube-controller-manager", groups: [SYSTEM_MASTERS] }), () => namespaced, clock, silentLogger);
   return { storage, clock, handler, admin, jane, call, watch, namespaceController };
 }
 

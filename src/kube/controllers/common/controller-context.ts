@@ -13,12 +13,15 @@ export interface ControllerContext {
   informers: SharedInformerFactory;
   clock: Clock;
   logger: Logger;
+  /** The resources served when the controller started. */
   descriptors: ResourceDescriptor[];
+  /** The resources served now (custom resources come and go with their CRDs). */
+  served(): readonly ResourceDescriptor[];
 }
 
 /** The controller context of one cluster; `handler` identifies the cluster so informers are shared. */
 export function controllerContext(
-  cluster: { handler: object; clock: Clock; logger: Logger; descriptors: ResourceDescriptor[] },
+  cluster: { handler: { descriptors?(): readonly ResourceDescriptor[] }; clock: Clock; logger: Logger; descriptors: ResourceDescriptor[] },
   client: InProcessClient,
 ): ControllerContext {
   return {
@@ -27,6 +30,7 @@ export function controllerContext(
     clock: cluster.clock,
     logger: cluster.logger,
     descriptors: cluster.descriptors,
+    served: () => cluster.handler.descriptors?.() ?? cluster.descriptors,
   };
 }
 

@@ -296,7 +296,8 @@ export class GarbageCollector {
     if (cached) return cached;
     if (this.absentOwners.has(ref.uid)) return undefined;
     const group = ref.apiVersion.includes("/") ? ref.apiVersion.split("/")[0] : "";
-    const d = this.ctx.descriptors.find((x) => x.group === group && x.kind === ref.kind);
+    // Served kinds right now: a custom resource's CRD may have come after this controller started.
+    const d = this.ctx.served().find((x) => x.group === group && x.kind === ref.kind);
     if (!d) return dependent;
     const namespace = d.namespaced ? dependent.metadata.namespace : undefined;
     try {

@@ -21,7 +21,8 @@ export class NamespaceController {
 
   constructor(
     private readonly client: InProcessClient,
-    private readonly namespacedResources: ResourceDescriptor[],
+    /** Read at each cleanup: custom resources come and go with their CRDs. */
+    private readonly namespacedResources: () => ResourceDescriptor[],
     private readonly clock: Clock,
     private readonly logger: Logger,
   ) {
@@ -51,7 +52,7 @@ export class NamespaceController {
   private async finalize(name: string): Promise<void> {
     try {
       let remaining = 0;
-      for (const d of this.namespacedResources) {
+      for (const d of this.namespacedResources()) {
         const ref = { group: d.group, version: d.version, plural: d.plural, namespace: name };
         const list = await this.client.list(ref);
         for (const obj of list.items) {
