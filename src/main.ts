@@ -64,7 +64,7 @@ export async function startMinieks(config: Config, options: { clock?: Clock; log
     timeScale: config.timeScale,
     // A cluster's nodes are the EC2 instances tagged kubernetes.io/cluster/<name>=owned (node groups launch them).
     nodeSource: (record) =>
-      ec2NodeSource({ ec2, network, logger }, { accountId: record.accountId, region: record.region, clusterName: record.name }),
+      ec2NodeSource({ ec2, network, logger, instances }, { accountId: record.accountId, region: record.region, clusterName: record.name }),
   });
   const reconciler = new ClusterReconciler(storage, ec2, host, clock, config.timeScale, logger);
   const nodegroups = new NodegroupReconciler(storage, ec2, instances, clock, config.timeScale, logger);

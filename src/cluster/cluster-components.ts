@@ -25,6 +25,7 @@ import { HorizontalPodAutoscalerController } from "../kube/controllers/hpa/hpa-c
 import { ensureMetricsApiService } from "../kube/metrics/metrics-apiservice.js";
 import type { ClusterNodeSource } from "../kube/kubelet/node-source.js";
 import { startKubeletFleet } from "../kube/kubelet/kubelet-component.js";
+import { EKS_NODE_MANAGER_USER, NodeDrainController } from "../kube/controllers/node-drain/node-drain-controller.js";
 import { findVersion } from "../aws/services/eks/versions.js";
 import { NODE_AND_DISRUPTION_COMPONENTS, SERVICE_NETWORKING_COMPONENTS } from "./networking-components.js";
 
@@ -155,6 +156,11 @@ export const CLUSTER_COMPONENTS: ComponentSpec[] = [
   },
   ...SERVICE_NETWORKING_COMPONENTS,
   ...NODE_AND_DISRUPTION_COMPONENTS,
+  {
+    // EKS's node manager: cordons and drains the nodes of instances a node group is terminating (scale-in, deletion).
+    name: "node-drain",
+    start: (ctx) => new NodeDrainController(ctx.clientAs(EKS_NODE_MANAGER_USER), ctx.nodeSource, ctx.clock, ctx.logger).start(),
+  },
 ];
 
 export const clientFactory =

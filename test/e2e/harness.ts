@@ -23,11 +23,11 @@ export interface TestEnv {
  */
 export async function startTestMinieks(
   region = "ap-northeast-2",
-  options: { storage?: "memory" | "sqlite"; dir?: string; port?: number } = {},
+  options: { storage?: "memory" | "sqlite"; dir?: string; port?: number; timeScale?: number } = {},
 ): Promise<TestEnv> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), "minieks-e2e-"));
   const minieks = await startMinieks(
-    loadConfig({ port: options.port ?? 0, storage: options.storage ?? "memory", dataDir: join(dir, "data"), defaultRegion: region }),
+    loadConfig({ port: options.port ?? 0, storage: options.storage ?? "memory", dataDir: join(dir, "data"), defaultRegion: region, timeScale: options.timeScale }),
   );
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,

@@ -67,7 +67,9 @@ describe("EKS managed node groups with the aws CLI", () => {
   };
 
   before(async () => {
-    t = await startTestMinieks(region);
+    // EKS's durations at 1/1000: deleting the node group drains its nodes, and the coredns disruption
+    // budget holds the last replica until EKS's 5-minute drain deadline (0.3 s here), as on EKS.
+    t = await startTestMinieks(region, { timeScale: 0.001 });
     ec2 = new EC2Client({ endpoint: t.minieks.endpoint, region, credentials: { accessKeyId: "test", secretAccessKey: "test" } });
   });
   after(async () => t.close());

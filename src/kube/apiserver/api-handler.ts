@@ -33,6 +33,7 @@ import { goQuote } from "../../shared/go-format.js";
 import { scaleConfigToParent, serverSideApply } from "./apply/apply-patch.js";
 import { checkWriteOptions, parseApplyConfiguration, requestManager, trackingAdmission, type WriteOptionsKind } from "./apply/write-tracking.js";
 import { managedFieldsDecodeError } from "./apply/managed-fields.js";
+import { cloneJson } from "../../shared/json-clone.js";
 
 /** A request after authentication, independent of HTTP (the in-process client builds these too). */
 export interface ApiRequest {
@@ -59,6 +60,11 @@ export interface EventStream {
 export interface ApiResponder {
   send(status: number, contentType: string, body: string | Uint8Array, headers?: Record<string, string>): void;
   stream(status: number, contentType: string): EventStream;
+  /**
+   * In-process responders may take a JSON reply's object itself instead of its text (the in-process
+   * client would only parse it back). The object is the request's own: nothing else holds it.
+   */
+  sendObject?(status: number, obj: unknown): void;
 }
 
 export interface ApiHandlerOptions {
@@ -303,7 +309,7 @@ export class ApiHandler {
       case "update": {
         const { obj, warnings } = this.decodeBody(req, d);
         const tracked = this.tracking(req, d, info.subresource, admit);
-        const updated = await store.update(ns, info.name ?? "", (current) => tracked.mutate(structuredClone(obj), current), {
+        const updated = await store.update(ns, info.name ?? "", (current) => tracked.mutate(cloneJson(obj), current), {
           dryRun,
           subresource: info.subresource,
           validateAdmission: tracked.validate,
@@ -417,7 +423,7 @@ export class ApiHandler {
         return reply(await store.get(ns, name));
       case "update": {
         const body = this.parseObjectBody(req, false);
-        return reply(await store.update(ns, name, (current) => tracked.mutate(view.write(structuredClone(current), body), current), options));
+        return reply(await store.update(ns, name, (current) => tracked.mutate(view.write(cloneJson(current), body), current), options));
       }
       case "patch": {
         if (patchTypeOf(req.contentType) === "apply") {
@@ -425,7 +431,7 @@ export class ApiHandler {
           return reply((await this.serverSideApply(req, store, info, dryRun, admit, config)).object);
         }
         const applyPatch = this.patcher(req, store.descriptor);
-        const patch = (current: StoredObject) => view.write(structuredClone(current), applyPatch(view.read(current), { lists: {} }));
+        const patch = (current: StoredObject) => view.write(cloneJson(current), applyPatch(view.read(current), { lists: {} }));
         const updated = await store.update(ns, name, (current) => tracked.mutate(unlessPatched(patch(current), current), current), options);
         return reply(updated);
       }
@@ -828,6 +834,7 @@ export class ApiHandler {
       });
       return res.send(status, JSON_TYPE, JSON.stringify(body), headers);
     }
+    if (res.sendObject) return res.sendObject(status, obj);
     res.send(status, JSON_TYPE, JSON.stringify(obj), headers);
   }
 }

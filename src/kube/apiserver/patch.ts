@@ -8,6 +8,7 @@ import jsonpatch from "fast-json-patch";
 import type { Operation, OperationResult } from "fast-json-patch";
 import type { KubeObject } from "../api/types.js";
 import { goQuote } from "../../shared/go-format.js";
+import { cloneJson } from "../../shared/json-clone.js";
 
 export type PatchType = "json" | "merge" | "strategic" | "apply";
 
@@ -255,7 +256,7 @@ function stringField(op: JsonMap, name: string): string | undefined {
  * @throws PatchError 400 for a body that is not a patch, 413 beyond 10000 operations, 422 when an operation fails.
  */
 export function applyJsonPatch(doc: KubeObject, ops: unknown): KubeObject {
-  if (ops === null) return structuredClone(doc);
+  if (ops === null) return cloneJson(doc);
   if (!Array.isArray(ops)) throw badRequest(`json: cannot unmarshal ${jsonKind(ops)} into Go value of type jsonpatch.Patch`);
   for (const op of ops) {
     if (op !== null && !isMap(op)) {
@@ -269,9 +270,9 @@ export function applyJsonPatch(doc: KubeObject, ops: unknown): KubeObject {
       "RequestEntityTooLarge",
     );
   }
-  let root: Container = structuredClone(doc);
+  let root: Container = cloneJson(doc);
   const copied = { bytes: 0 };
-  for (const raw of structuredClone(ops) as (JsonMap | null)[]) {
+  for (const raw of cloneJson(ops) as (JsonMap | null)[]) {
     const op = raw ?? {};
     try {
       root = applyOperation(root, op, copied);
@@ -428,8 +429,8 @@ function mergeValue(current: unknown, patch: unknown): unknown {
 export function applyMergePatch(doc: KubeObject, patch: unknown): KubeObject {
   if (patch === null || typeof patch !== "object") throw badRequest("Invalid JSON Patch");
   if (Array.isArray(patch)) throw notAnObject(pruneNulls(structuredClone(patch)));
-  const result = structuredClone(doc) as JsonMap;
-  mergeInto(result, structuredClone(patch) as JsonMap);
+  const result = cloneJson(doc) as JsonMap;
+  mergeInto(result, cloneJson(patch) as JsonMap);
   return result as KubeObject;
 }
 
@@ -1026,8 +1027,8 @@ function validateAgainstOrder(patchList: unknown[], order: unknown[], mergeKey: 
  *   500 (no reason) for other failures such as a missing merge key.
  */
 export function applyStrategicMergePatch(doc: KubeObject, patch: unknown, schema: PatchSchema): KubeObject {
-  if (patch === null) return structuredClone(doc);
+  if (patch === null) return cloneJson(doc);
   if (!isMap(patch)) throw badRequest(`json: cannot unmarshal ${jsonKind(patch)} into Go value of type map[string]interface {}`);
   const engine = new StrategicMerge(schema);
-  return engine.mergeMap(structuredClone(doc) as JsonMap, structuredClone(patch), "") as KubeObject;
+  return engine.mergeMap(cloneJson(doc) as JsonMap, cloneJson(patch), "") as KubeObject;
 }

@@ -72,6 +72,10 @@ export class InProcessClient {
           if (status >= 400) reject(statusErrorOf(status, parsed, text));
           else resolve(parsed as T);
         },
+        sendObject: (status, obj) => {
+          if (status >= 400) reject(statusErrorOf(status, obj, JSON.stringify(obj)));
+          else resolve(obj as T);
+        },
         stream: () => {
           reject(new Error("use watch() for streaming requests"));
           return { write() {}, end() {}, onClose() {} };

@@ -102,6 +102,23 @@ export class FakeNodeSource implements ClusterNodeSource {
     return { ...instance };
   }
 
+  /** Holds the instance in its termination lifecycle hook (what a node-group scale-in does). */
+  setDraining(instanceId: string, deadline: string): void {
+    const s = this.state(instanceId);
+    s.instance = { ...s.instance, draining: true, drainDeadline: deadline };
+    this.emit(s);
+  }
+
+  /** Records the call and lets the termination proceed (shutting-down). */
+  async completeLifecycleAction(instanceId: string): Promise<void> {
+    this.calls.push(`complete-lifecycle-action ${instanceId}`);
+    const s = this.state(instanceId);
+    if (!s.instance.draining) return;
+    const { draining: _d, drainDeadline: _s, ...rest } = s.instance;
+    s.instance = { ...rest, state: "shutting-down" };
+    this.emit(s);
+  }
+
   setState(instanceId: string, state: string): void {
     const s = this.state(instanceId);
     s.instance.state = state;

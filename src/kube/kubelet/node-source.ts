@@ -52,6 +52,14 @@ export interface NodeInstance {
   releaseVersion?: string;
   /** Simulated boot time before the kubelet registers, in (unscaled) milliseconds. */
   bootDelayMs: number;
+  /**
+   * Set while the instance waits in its Auto Scaling group's termination lifecycle hook
+   * (Terminating:Wait, on scale-in or node-group deletion): the node is to be cordoned and
+   * drained, then `completeLifecycleAction` lets the termination proceed.
+   */
+  draining?: boolean;
+  /** When the drain gives up (ISO time; EKS: 15 minutes after a scale-in, 5 after DeleteNodegroup), stored, so a restart keeps it. */
+  drainDeadline?: string;
 }
 
 export interface NetworkInterfaceFacts {
@@ -78,4 +86,6 @@ export interface ClusterNodeSource {
   /** Calls `onChange` with every instance of the cluster now, then again with each one that changes. Returns a cancel function. */
   watchInstances(onChange: (instance: NodeInstance) => void): () => void;
   network: InstanceNetwork;
+  /** CompleteLifecycleAction(CONTINUE) for a draining instance: its drain is over (or gave up), terminate it. No-op otherwise. */
+  completeLifecycleAction(instanceId: string): Promise<void>;
 }

@@ -60,6 +60,12 @@ export interface InstanceRecord {
   clientToken: string;
   tags: Record<string, string>;
   nodeConfig?: NodeConfig;
+  /** The Auto Scaling lifecycle state while a termination hook holds the instance (EKS's node drain). */
+  lifecycleState?: "Terminating:Wait" | "Terminating:Proceed";
+  /** When lifecycleState was entered. */
+  lifecycleStateSince?: string;
+  /** Until when whoever handles the hook (the node drain) may take before completing it. */
+  lifecycleActionDeadline?: string;
 }
 
 export interface NetworkInterfaceAttachmentRecord {

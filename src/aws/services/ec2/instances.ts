@@ -167,6 +167,33 @@ export class Ec2Instances {
     return changes;
   }
 
+  /**
+   * The Auto Scaling group chose these instances for termination and its lifecycle hook holds
+   * them in Terminating:Wait (the node drains meanwhile). Returns the ids now waiting.
+   */
+  async holdForTermination(scope: Scope, instanceIds: string[], drainMs: number): Promise<string[]> {
+    const waiting: string[] = [];
+    const now = this.clock.now().toISOString();
+    const deadline = new Date(this.clock.now().getTime() + drainMs).toISOString();
+    for (const id of instanceIds) {
+      const updated = await this.state.instances.update(scope, id, (current) => {
+        if ((current.state !== "pending" && current.state !== "running") || current.lifecycleState) return current;
+        return { ...current, lifecycleState: "Terminating:Wait", lifecycleStateSince: now, lifecycleActionDeadline: deadline };
+      });
+      if (updated?.lifecycleState === "Terminating:Wait") waiting.push(id);
+    }
+    return waiting;
+  }
+
+  /** CompleteLifecycleAction (CONTINUE): a held instance moves to Terminating:Proceed and is terminated. */
+  async completeLifecycleAction(scope: Scope, instanceId: string): Promise<void> {
+    const now = this.clock.now().toISOString();
+    const updated = await this.state.instances.update(scope, instanceId, (current) =>
+      current.lifecycleState === "Terminating:Wait" ? { ...current, lifecycleState: "Terminating:Proceed", lifecycleStateSince: now } : current,
+    );
+    if (updated?.lifecycleState === "Terminating:Proceed") await this.terminate(scope, [instanceId]);
+  }
+
   /** Rewrites what the instance's kubelet is told (node-group label and taint updates reach running nodes). */
   async updateNodeConfig(scope: Scope, instanceId: string, nodeConfig: NodeConfig): Promise<void> {
     await this.state.instances.update(scope, instanceId, (current) =>

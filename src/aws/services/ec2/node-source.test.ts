@@ -109,4 +109,28 @@ describe("EC2 node source", () => {
     const enis = await source.network.networkInterfaces(instance.instanceId);
     assert.deepEqual(enis.map((e) => [e.deviceIndex, e.secondaryIps.length]), [[0, 4], [1, 0]]);
   });
+
+  it("shows an instance held by the termination hook as draining; completing the lifecycle action terminates it", async () => {
+    const { instances, state, network, scope, clock, launchSpec } = await ec2Fixture(1);
+    const mine = await instances.launch(scope, launchSpec({ tags: owned, nodeConfig }));
+    const other = await instances.launch(scope, launchSpec({ tags: { "kubernetes.io/cluster/other": "owned" } }));
+    const source = ec2NodeSource({ ec2: state, network, logger: silentLogger, instances }, { ...scope, clusterName: "myeks" });
+    const seen: NodeInstance[] = [];
+    const cancel = source.watchInstances((i) => seen.push(i));
+    await settle(() => seen.length > 0);
+    const deadline = new Date(clock.now().getTime() + 900_000).toISOString();
+    assert.deepEqual(await instances.holdForTermination(scope, [mine.instanceId, other.instanceId], 900_000), [mine.instanceId, other.instanceId]);
+    await settle(() => seen.some((i) => i.draining));
+    const draining = seen.find((i) => i.draining);
+    assert.deepEqual([draining?.state, draining?.drainDeadline], ["pending", deadline]);
+
+    await source.completeLifecycleAction(other.instanceId);
+    assert.equal((await state.instances.get(scope, other.instanceId))?.state, "pending", "another cluster's instance is not this source's to let go");
+    await source.completeLifecycleAction(mine.instanceId);
+    const after = await state.instances.get(scope, mine.instanceId);
+    assert.deepEqual([after?.state, after?.lifecycleState], ["shutting-down", "Terminating:Proceed"]);
+    await settle(() => seen.some((i) => i.state === "shutting-down"));
+    assert.equal(seen.at(-1)?.draining, undefined, "no longer draining once terminating");
+    cancel();
+  });
 });

@@ -7,7 +7,7 @@ import type {
 import type { Logger } from "../../../shared/logger.js";
 import type { Scope } from "../../records.js";
 import type { Ec2State } from "./ec2-state.js";
-import { EC2_DURATIONS } from "./instances.js";
+import { EC2_DURATIONS, type Ec2Instances } from "./instances.js";
 import { findInstanceType } from "./instance-types.js";
 import type { InstanceRecord, NetworkInterfaceRecord } from "./instance-record.js";
 import type { Ec2Network } from "./network-interfaces.js";
@@ -16,6 +16,8 @@ export interface Ec2NodeSourceDeps {
   ec2: Ec2State;
   network: Ec2Network;
   logger: Logger;
+  /** Completes termination lifecycle actions (node drains); without it, held instances wait for the hook's timeout. */
+  instances?: Ec2Instances;
 }
 
 export interface Ec2NodeSourceOptions {
@@ -51,6 +53,7 @@ function toNodeInstance(record: InstanceRecord, region: string): NodeInstance | 
     ...(config?.amiType ? { amiType: config.amiType } : {}),
     ...(config?.releaseVersion ? { releaseVersion: config.releaseVersion } : {}),
     bootDelayMs: EC2_DURATIONS.bootMs,
+    ...(record.lifecycleState === "Terminating:Wait" ? { draining: true, ...(record.lifecycleActionDeadline ? { drainDeadline: record.lifecycleActionDeadline } : {}) } : {}),
   };
 }
 
@@ -81,6 +84,10 @@ export function ec2NodeSource(deps: Ec2NodeSourceDeps, options: Ec2NodeSourceOpt
 
   return {
     network,
+    async completeLifecycleAction(instanceId) {
+      const record = await deps.ec2.instances.get(scope, instanceId);
+      if (record && belongs(record)) await deps.instances?.completeLifecycleAction(scope, instanceId);
+    },
     watchInstances(onChange) {
       // Writes that do not change what a node sees (ENI attachments, say) are not passed on.
       const lastSeen = new Map<string, string>();

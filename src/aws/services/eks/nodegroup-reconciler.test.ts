@@ -15,6 +15,12 @@ const describeNg = async (f: Fixture, name = "ng1") =>
   ((await f.op("DescribeNodegroup", { name: "myeks", nodegroupName: name })) as { nodegroup: Nodegroup }).nodegroup;
 const live = async (f: Fixture) => (await f.state.instances.list(f.scope)).filter((i) => i.state === "pending" || i.state === "running");
 const zonesOf = async (f: Fixture) => (await live(f)).map((i) => i.availabilityZone).sort();
+/** Instances the termination hook holds (Terminating:Wait) while their nodes drain. */
+const held = async (f: Fixture) => (await live(f)).filter((i) => i.lifecycleState === "Terminating:Wait");
+/** What the cluster's node-drain component does once a node is drained. */
+async function completeDrains(f: Fixture): Promise<void> {
+  for (const i of await held(f)) await f.instances.completeLifecycleAction(f.scope, i.instanceId);
+}
 /** Runs background work, then moves the fake clock, then runs what that woke. */
 async function advance(f: Fixture, ms: number): Promise<void> {
   await settle();
@@ -74,8 +80,14 @@ describe("node-group reconciler", () => {
     const free = async () => (await f.state.subnets.list(f.scope)).reduce((n, s) => n + availableIpCount(s), 0);
     const freeAtFive = await free();
     await f.op("UpdateNodegroupConfig", { name: "myeks", nodegroupName: "ng1", scalingConfig: { desiredSize: 2 } });
+    await settle(async () => (await held(f)).length === 3);
+    assert.equal((await held(f)).length, 3, "the three chosen wait in the termination hook while their nodes drain");
+    assert.ok((await held(f)).every((i) => i.state === "running"), "nothing terminated before the drain");
+    const kept = (await live(f)).filter((i) => !i.lifecycleState);
+    assert.equal(new Set(kept.map((i) => i.availabilityZone)).size, 2, "the two left are in different zones");
+    await completeDrains(f);
     await settle(async () => (await live(f)).length === 2);
-    assert.equal(new Set(await zonesOf(f)).size, 2, "the two left are in different zones");
+    assert.equal((await live(f)).length, 2);
     await advance(f, EC2_DURATIONS.shuttingDownMs);
     await settle(async () => (await free()) === freeAtFive + 3);
     assert.equal(await free(), freeAtFive + 3, "terminated instances give their addresses back");
@@ -118,6 +130,11 @@ describe("node-group reconciler", () => {
     await settle(async () => (await describeNg(f)).status === "ACTIVE");
     const deleted = (await f.op("DeleteNodegroup", { name: "myeks", nodegroupName: "ng1" })) as { nodegroup: Nodegroup };
     assert.equal(deleted.nodegroup.status, "DELETING");
+    await settle(async () => (await held(f)).length === 3);
+    assert.equal((await held(f)).length, 3, "deletion drains the nodes first");
+    const deadlines = (await held(f)).map((i) => Date.parse(i.lifecycleActionDeadline ?? "") - f.clock.now().getTime());
+    assert.deepEqual(deadlines, [300_000, 300_000, 300_000], "for at most 5 minutes");
+    await completeDrains(f);
     await settle(async () => (await live(f)).length === 0);
     assert.equal((await live(f)).length, 0);
     await advance(f, EC2_DURATIONS.shuttingDownMs);
@@ -151,6 +168,8 @@ describe("node-group reconciler", () => {
 
     // Scaling an ACTIVE group past the free addresses degrades it.
     await f.op("DeleteNodegroup", { name: "myeks", nodegroupName: "big" });
+    // Nobody drains here: the termination hook's timeout lets the terminations proceed.
+    await advance(f, NODEGROUP_DURATIONS.deleteDrainMs + NODEGROUP_DURATIONS.terminationHookGraceMs);
     await advance(f, EC2_DURATIONS.shuttingDownMs + NODEGROUP_DURATIONS.deleteMs);
     await settle(async () => (await f.nodegroups.nodegroups.list(f.scope)).length === 0);
     await f.op("CreateNodegroup", f.createInput({ nodegroupName: "small", subnets, scalingConfig: { minSize: 1, maxSize: 30, desiredSize: 2 } }));
@@ -163,6 +182,33 @@ describe("node-group reconciler", () => {
     assert.equal(degraded.status, "DEGRADED");
     assert.equal(degraded.health?.issues?.[0]?.code, "InsufficientFreeAddresses");
     assert.equal((await live(f)).length, 22);
+  });
+
+  it("scale-in without anyone completing the drain: the hook holds the instance until its timeout, across a restart", async () => {
+    const f = await eksFixture(1);
+    await f.op("CreateNodegroup", f.createInput());
+    await advance(f, NODEGROUP_DURATIONS.createMs);
+    await settle(async () => (await describeNg(f)).status === "ACTIVE");
+    await f.op("UpdateNodegroupConfig", { name: "myeks", nodegroupName: "ng1", scalingConfig: { desiredSize: 2 } });
+    await settle(async () => (await held(f)).length === 1);
+    const [victim] = await held(f);
+    assert.equal(victim?.lifecycleActionDeadline, new Date(f.clock.now().getTime() + NODEGROUP_DURATIONS.scaleInDrainMs).toISOString(), "a scale-in drains for 15 minutes");
+    await advance(f, NODEGROUP_DURATIONS.scaleInDrainMs + NODEGROUP_DURATIONS.terminationHookGraceMs - 1_000);
+    assert.equal((await f.state.instances.get(f.scope, victim?.instanceId ?? ""))?.state, "running", "still held just before the timeout");
+
+    await f.nodegroups.stopAll();
+    f.instances.stopAll();
+    const instances = new Ec2Instances(f.state, f.clock, 1, silentLogger);
+    const restarted = new NodegroupReconciler(f.storage, f.state, instances, f.clock, 1, silentLogger);
+    await instances.resumeAll();
+    await restarted.resumeAll();
+    await advance(f, 1_000);
+    await settle(async () => (await f.state.instances.get(f.scope, victim?.instanceId ?? ""))?.state === "shutting-down");
+    const after = await f.state.instances.get(f.scope, victim?.instanceId ?? "");
+    assert.deepEqual([after?.state, after?.lifecycleState], ["shutting-down", "Terminating:Proceed"]);
+    assert.equal((await live(f)).length, 2, "no replacement for an instance scaled in");
+    await restarted.stopAll();
+    instances.stopAll();
   });
 
   it("resumes after a restart from what is stored", async () => {

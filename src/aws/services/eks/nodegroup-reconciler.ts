@@ -27,7 +27,19 @@ export const NODEGROUP_DURATIONS = {
   deleteMs: 2 * 60_000,
   /** How often the Auto Scaling group retries launches that failed. */
   retryMs: 60_000,
+  /** How long a scale-in lets the node drain before the instance goes anyway (EKS: 15 minutes). */
+  scaleInDrainMs: 15 * 60_000,
+  /** DeleteNodegroup: "If the node hasn't been drained after 5 minutes, Amazon EKS lets Auto Scaling continue". */
+  deleteDrainMs: 5 * 60_000,
+  /**
+   * Past the drain deadline, how long the termination hook still waits for the drainer to
+   * complete it (the backstop for a cluster whose control plane is not running).
+   */
+  terminationHookGraceMs: 5 * 60_000,
 };
+
+/** Drain waits use EKS's real time when durations are instant (timeScale 0): a drain that cannot wait honours no budget. */
+export const drainScaled = (realMs: number, timeScale: number): number => (timeScale > 0 ? scaled(realMs, timeScale) : realMs);
 
 /** Tags EKS's Auto Scaling group puts on every instance it launches for a node group. */
 export function instanceTags(ng: NodegroupRecord): Record<string, string> {
@@ -77,8 +89,10 @@ const subnetsMissing = (ids: string[]): NodegroupIssue => ({
  * instances launched, spread over the node group's zones, retries launches the subnets cannot
  * take (health issue InsufficientFreeAddresses), moves the status CREATING → ACTIVE,
  * UPDATING → ACTIVE, DELETING → gone on the injected clock, and pushes label and taint changes
- * to the instances. Scale-in terminates instances; cordoning and draining their nodes first is
- * the Kubernetes side's business (not done here). Level-triggered: any run converges from storage.
+ * to the instances. Scale-in and deletion do not terminate at once: a termination lifecycle hook
+ * holds the chosen instances in Terminating:Wait (stored on the instance) while the cluster's
+ * node-drain component cordons and drains their nodes and then completes the lifecycle action;
+ * the hook's timeout is the backstop. Level-triggered: any run converges from storage.
  */
 export class NodegroupReconciler {
   readonly nodegroups: RecordStore<NodegroupRecord>;
@@ -165,6 +179,7 @@ export class NodegroupReconciler {
     const before = await this.ownInstances(scope, ng);
     await this.pushNodeConfig(scope, ng, before);
     const outcome = await this.scale(scope, ng, before);
+    const holdWakeAt = await this.expireHolds(scope, ng);
     const live = await this.ownInstances(scope, ng);
     const settled = live.length === ng.scalingConfig.desiredSize && live.every((i) => i.state === "running");
 
@@ -220,16 +235,20 @@ export class NodegroupReconciler {
       };
     });
     if (changedMeanwhile) this.dirty.add(`${scope.accountId}/${scope.region}/${key}`);
-    else if (wakeAt !== undefined) this.wakeAt(scope, key, wakeAt);
+    else if (wakeAt !== undefined || holdWakeAt !== undefined) this.wakeAt(scope, key, Math.min(wakeAt ?? Infinity, holdWakeAt ?? Infinity));
   }
 
-  /** Terminates the node group's instances, waits for them to be gone and EKS's deletion time, then forgets it. */
+  /** Drains and terminates the node group's instances, waits for them to be gone and EKS's deletion time, then forgets it. */
   private async reconcileDelete(scope: Scope, key: string, ng: NodegroupRecord): Promise<void> {
     const remaining = (await this.allInstances(scope, ng)).filter((i) => i.state !== "terminated");
-    const running = remaining.filter((i) => i.state === "pending" || i.state === "running").map((i) => i.instanceId);
-    if (running.length > 0) await this.instances.terminate(scope, running);
-    // Instances still shutting down report back when terminated (the listener reconciles again).
-    if (remaining.length > 0) return;
+    const unheld = remaining.filter((i) => (i.state === "pending" || i.state === "running") && !i.lifecycleState).map((i) => i.instanceId);
+    if (unheld.length > 0) await this.instances.holdForTermination(scope, unheld, drainScaled(NODEGROUP_DURATIONS.deleteDrainMs, this.timeScale));
+    const holdWakeAt = await this.expireHolds(scope, ng);
+    // Instances still draining or shutting down report back when terminated (the listener reconciles again).
+    if (remaining.length > 0) {
+      if (holdWakeAt !== undefined) this.wakeAt(scope, key, holdWakeAt);
+      return;
+    }
     const goneAt = Date.parse(ng.modifiedAt) + scaled(NODEGROUP_DURATIONS.deleteMs, this.timeScale);
     if (this.clock.now().getTime() < goneAt) return this.wakeAt(scope, key, goneAt);
     await this.nodegroups.update(scope, key, (current) => (current.status === "DELETING" ? undefined : current));
@@ -239,7 +258,7 @@ export class NodegroupReconciler {
   private async scale(scope: Scope, ng: NodegroupRecord, live: InstanceRecord[]): Promise<{ launched: number; failures: NodegroupIssue[] }> {
     const desired = ng.scalingConfig.desiredSize;
     if (live.length > desired) {
-      await this.instances.terminate(scope, scaleInVictims(live, live.length - desired));
+      await this.instances.holdForTermination(scope, scaleInVictims(live, live.length - desired), drainScaled(NODEGROUP_DURATIONS.scaleInDrainMs, this.timeScale));
       return { launched: 0, failures: [] };
     }
     if (live.length === desired) return { launched: 0, failures: [] };
@@ -304,9 +323,30 @@ export class NodegroupReconciler {
     return (await this.ec2.instances.list(scope)).filter((i) => i.tags["aws:autoscaling:groupName"] === asg);
   }
 
-  /** The ones that count towards desiredSize: pending or running. */
+  /** The ones that count towards desiredSize: pending or running, and not chosen for termination. */
   private async ownInstances(scope: Scope, ng: NodegroupRecord): Promise<InstanceRecord[]> {
-    return (await this.allInstances(scope, ng)).filter((i) => i.state === "pending" || i.state === "running");
+    return (await this.allInstances(scope, ng)).filter((i) => (i.state === "pending" || i.state === "running") && !i.lifecycleState);
+  }
+
+  /**
+   * The termination hook's timeout (default result CONTINUE) for held instances nobody completed,
+   * and terminations a restart interrupted after Terminating:Proceed. Returns when to look again.
+   */
+  private async expireHolds(scope: Scope, ng: NodegroupRecord): Promise<number | undefined> {
+    const now = this.clock.now().getTime();
+    const grace = drainScaled(NODEGROUP_DURATIONS.terminationHookGraceMs, this.timeScale);
+    let next: number | undefined;
+    for (const i of await this.allInstances(scope, ng)) {
+      if (i.state !== "pending" && i.state !== "running") continue;
+      if (i.lifecycleState === "Terminating:Proceed") {
+        await this.instances.terminate(scope, [i.instanceId]);
+      } else if (i.lifecycleState === "Terminating:Wait") {
+        const expiresAt = Date.parse(i.lifecycleActionDeadline ?? i.lifecycleStateSince ?? i.stateSince) + grace;
+        if (now >= expiresAt) await this.instances.completeLifecycleAction(scope, i.instanceId);
+        else next = Math.min(next ?? Infinity, expiresAt);
+      }
+    }
+    return next;
   }
 
   private wakeAt(scope: Scope, key: string, epochMs: number): void {

@@ -15,6 +15,7 @@ import { FieldSet } from "./field-set.js";
 import { validateFieldManager, validateManagedFields, type ManagedFieldsEntry } from "./managed-fields.js";
 import { StructuralSchema } from "./structural-schema.js";
 import { zeroObject } from "./zero-objects.js";
+import { cloneJson } from "../../../shared/json-clone.js";
 
 const BUILT_IN_SCHEMA = new StructuralSchema(CORE_PATCH_SCHEMA);
 const CUSTOM_SCHEMA = new StructuralSchema(objectMetaSchema("metadata"), false);
@@ -128,14 +129,14 @@ export interface WriteAdmission {
  */
 function asDecoded(d: ResourceDescriptor, requested: StoredObject | undefined, final: StoredObject, old: StoredObject | undefined, subresource?: string): StoredObject {
   if (requested && subresource === "status") return requested;
-  if (!requested || (subresource !== undefined && subresource !== "scale")) return structuredClone(final);
+  if (!requested || (subresource !== undefined && subresource !== "scale")) return cloneJson(final);
   const decoded = requested;
   if (typeof decoded.metadata !== "object" || decoded.metadata === null) decoded.metadata = {};
   try {
     if (old) d.strategy.prepareForUpdate?.(decoded, old);
     else d.strategy.prepareForCreate?.(decoded);
   } catch {
-    return structuredClone(final);
+    return cloneJson(final);
   }
   return decoded;
 }
@@ -149,7 +150,7 @@ export function trackingAdmission(d: ResourceDescriptor, subresource: string | u
   let requested: StoredObject | undefined;
   return {
     mutate: (obj, old) => {
-      requested = structuredClone(obj) as StoredObject;
+      requested = cloneJson(obj) as StoredObject;
       return admit.mutate(obj, old);
     },
     validate: async (obj, old) => {

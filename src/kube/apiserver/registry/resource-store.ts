@@ -8,6 +8,7 @@ import { errors, StatusError, type ResourceName } from "../status.js";
 import { labelValueErrors, qualifiedNameErrors } from "../selectors.js";
 import { goQuote } from "../../../shared/go-format.js";
 import { deletionFinalizers, type PropagationOptions } from "./deletion-propagation.js";
+import { cloneJson } from "../../../shared/json-clone.js";
 
 const encoder = new TextEncoder();
 /** apimachinery's TotalAnnotationSizeLimitB. */
@@ -250,7 +251,7 @@ export class ResourceStore {
       const kv = await this.storage.get(key);
       if (!kv) throw errors.notFound(this.name, name);
       const current = this.decode(kv);
-      const desired = this.normalize(await mutate(structuredClone(current)), namespace);
+      const desired = this.normalize(await mutate(cloneJson(current)), namespace);
       const wantedRv = desired.metadata.resourceVersion;
       if (wantedRv && wantedRv !== current.metadata.resourceVersion) throw errors.modified(this.name, name);
       if (desired.metadata.uid && desired.metadata.uid !== current.metadata.uid) {
@@ -316,7 +317,7 @@ export class ResourceStore {
           const shorter = graceful < pendingGrace;
           const switchPolicy = gcFinalizers !== undefined && pendingGrace === 0;
           if ((!shorter && !switchPolicy) || options.dryRun) return { object: current, deleted: false };
-          const next = structuredClone(current);
+          const next = cloneJson(current);
           if (gcFinalizers) next.metadata.finalizers = gcFinalizers;
           if (shorter) {
             next.metadata.deletionTimestamp = kubeTime(new Date(this.clock.now().getTime() + graceful * 1000));
@@ -334,7 +335,7 @@ export class ResourceStore {
             throw error;
           }
         }
-        const next = structuredClone(current);
+        const next = cloneJson(current);
         if (gcFinalizers) next.metadata.finalizers = gcFinalizers;
         next.metadata.deletionTimestamp = kubeTime(new Date(this.clock.now().getTime() + graceful * 1000));
         next.metadata.deletionGracePeriodSeconds = graceful;
@@ -437,7 +438,7 @@ export class ResourceStore {
     if (old.generateName !== undefined) meta.generateName = old.generateName;
     if (subresource === "finalize") {
       // PUT …/finalize changes only spec.finalizers (namespaces).
-      const merged = structuredClone(current);
+      const merged = cloneJson(current);
       const finalizers = (obj.spec as { finalizers?: unknown } | undefined)?.finalizers;
       merged.spec = { ...(current.spec as object), finalizers: Array.isArray(finalizers) ? finalizers : [] };
       return merged;
@@ -446,7 +447,7 @@ export class ResourceStore {
       // A status write changes status, and annotations as upstream's status strategies let through
       // (the deployment controller records deployment.kubernetes.io/revision this way).
       const { status } = obj;
-      const merged = structuredClone(current);
+      const merged = cloneJson(current);
       if (status === undefined) delete merged.status;
       else merged.status = status;
       if (obj.metadata.annotations === undefined) delete merged.metadata.annotations;
