@@ -93,7 +93,7 @@ function whichSync(name: string): string {
  * Creates an EKS cluster with the aws CLI in the environment's region (on the first `subnetCount`
  * default subnets), waits until it is ACTIVE and writes the kubeconfig, as a user would.
  */
-export async function createTestCluster(t: TestEnv, name: string, subnetCount = 2): Promise<void> {
+export async function createTestCluster(t: TestEnv, name: string, subnetCount = 2): Promise<string[]> {
   const aws = (...args: string[]) => run("aws", args, t.env);
   const described = await aws("ec2", "describe-subnets", "--output", "json");
   if (described.code !== 0) throw new Error(`describe-subnets: ${described.stderr}`);
@@ -105,6 +105,20 @@ export async function createTestCluster(t: TestEnv, name: string, subnetCount = 
   ];
   for (const args of steps) {
     const r = await aws(...args);
+    if (r.code !== 0) throw new Error(`aws ${args.join(" ")}: ${r.stderr}`);
+  }
+  return subnets;
+}
+
+/** Creates a managed node group of `size` nodes (t3.medium unless told) with the aws CLI and waits until it is ACTIVE. */
+export async function createTestNodegroup(t: TestEnv, cluster: string, nodegroup: string, subnets: string[], size = 1): Promise<void> {
+  const steps = [
+    ["eks", "create-nodegroup", "--cluster-name", cluster, "--nodegroup-name", nodegroup, "--node-role", "arn:aws:iam::000000000000:role/node",
+      "--subnets", ...subnets, "--scaling-config", `minSize=${size},maxSize=${size},desiredSize=${size}`],
+    ["eks", "wait", "nodegroup-active", "--cluster-name", cluster, "--nodegroup-name", nodegroup],
+  ];
+  for (const args of steps) {
+    const r = await run("aws", args, t.env);
     if (r.code !== 0) throw new Error(`aws ${args.join(" ")}: ${r.stderr}`);
   }
 }

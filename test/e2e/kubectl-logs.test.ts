@@ -2,7 +2,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { kubectlBinary, run, startTestMinieks, type TestEnv } from "./harness.js";
+import { createTestCluster, createTestNodegroup, kubectlBinary, run, startTestMinieks, type TestEnv } from "./harness.js";
 
 /**
  * `kubectl logs` against simulated pods, with the oldest and newest kubectl: the deterministic lines
@@ -14,7 +14,6 @@ const CLUSTER = "logs";
 for (const version of ["1.27", "1.33"]) {
   describe(`kubectl ${version} logs`, () => {
     let t: TestEnv;
-    const aws = (...args: string[]) => run("aws", args, t.env);
     const kubectl = (...args: string[]) => run(kubectlBinary(version), ["--cache-dir", join(t.dir, "kube-cache"), ...args], t.env);
     const ok = async (...args: string[]) => {
       const r = await kubectl(...args);
@@ -32,17 +31,7 @@ for (const version of ["1.27", "1.33"]) {
 
     before(async () => {
       t = await startTestMinieks("us-west-2");
-      const subnets = JSON.parse((await aws("ec2", "describe-subnets", "--output", "json")).stdout).Subnets as { SubnetId: string }[];
-      const ids = subnets.slice(0, 2).map((s) => s.SubnetId);
-      assert.equal((await aws("eks", "create-cluster", "--name", CLUSTER, "--role-arn", "arn:aws:iam::000000000000:role/eks", "--resources-vpc-config", `subnetIds=${ids.join(",")}`)).code, 0);
-      assert.equal((await aws("eks", "wait", "cluster-active", "--name", CLUSTER)).code, 0);
-      assert.equal((await aws("eks", "update-kubeconfig", "--name", CLUSTER)).code, 0);
-      const ng = await aws(
-        "eks", "create-nodegroup", "--cluster-name", CLUSTER, "--nodegroup-name", "ng", "--node-role", "arn:aws:iam::000000000000:role/node",
-        "--subnets", ...ids, "--scaling-config", "minSize=1,maxSize=1,desiredSize=1",
-      );
-      assert.equal(ng.code, 0, ng.stderr);
-      assert.equal((await aws("eks", "wait", "nodegroup-active", "--cluster-name", CLUSTER, "--nodegroup-name", "ng")).code, 0);
+      await createTestNodegroup(t, CLUSTER, "ng", await createTestCluster(t, CLUSTER));
     });
     after(async () => t.close());
 

@@ -2,7 +2,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { run, startTestMinieks, type TestEnv } from "./harness.js";
+import { createTestCluster, run, startTestMinieks, type TestEnv } from "./harness.js";
 
 // Debian's python3-kubernetes lives in the system Python, not in a pyenv one; .ci/run installs it.
 const PYTHON = "/usr/bin/python3";
@@ -10,18 +10,9 @@ const SCRIPT = join(fileURLToPath(new URL(".", import.meta.url)), "python", "cru
 
 describe("the Python Kubernetes client (python3-kubernetes)", () => {
   let t: TestEnv;
-  const aws = (...args: string[]) => run("aws", args, t.env);
-
   before(async () => {
     t = await startTestMinieks();
-    const subnets = JSON.parse((await aws("ec2", "describe-subnets", "--output", "json")).stdout).Subnets as { SubnetId: string }[];
-    const create = await aws(
-      "eks", "create-cluster", "--name", "py", "--role-arn", "arn:aws:iam::000000000000:role/eks-cluster",
-      "--resources-vpc-config", `subnetIds=${subnets[0]?.SubnetId},${subnets[1]?.SubnetId}`,
-    );
-    assert.equal(create.code, 0, create.stderr);
-    assert.equal((await aws("eks", "wait", "cluster-active", "--name", "py")).code, 0);
-    assert.equal((await aws("eks", "update-kubeconfig", "--name", "py")).code, 0);
+    await createTestCluster(t, "py");
   });
   after(async () => t.close());
 

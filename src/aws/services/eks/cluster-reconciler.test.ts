@@ -52,6 +52,20 @@ async function untilTimer(clock: FakeClock): Promise<void> {
 }
 
 describe("ClusterReconciler", () => {
+  it("stops while a cluster waits out its creation time; the stored state stays CREATING for the next start", async () => {
+    const clock = new FakeClock();
+    const storage = new MemoryStorage();
+    const { host } = fakeHost();
+    const reconciler = new ClusterReconciler(storage, new Ec2State(storage), host, clock, 1, silentLogger);
+    await reconciler.clusters.create(scope, "c1", record(clock));
+    const work = reconciler.reconcile(scope, "c1");
+    await untilTimer(clock);
+    await reconciler.stopAll();
+    await work;
+    assert.equal(clock.pendingTimers, 0);
+    assert.equal((await reconciler.clusters.get(scope, "c1"))?.status, "CREATING");
+  });
+
   it("with time scale 0, marks the cluster ACTIVE as soon as the API server serves", async () => {
     const clock = new FakeClock();
     const storage = new MemoryStorage();

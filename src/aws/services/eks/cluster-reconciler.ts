@@ -24,6 +24,9 @@ export const eniOwner = (record: ClusterRecord): string => `eks-cluster:${record
 export class ClusterReconciler {
   readonly clusters: RecordStore<ClusterRecord>;
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** Simulated waits in progress; stopping ends them (the stored state resumes on the next start). */
+  private readonly waits = new Set<() => void>();
+  private stopped = false;
 
   constructor(
     private readonly storage: Storage,
@@ -42,7 +45,9 @@ export class ClusterReconciler {
     const running = this.inFlight.get(key);
     if (running) return running.then(() => this.reconcile(scope, name));
     const work = this.reconcileOnce(scope, name)
-      .catch((error: unknown) => this.logger.error("cluster reconcile failed", { cluster: name, error: String(error) }))
+      .catch((error: unknown) => {
+        if (!(error instanceof ReconcilerStopped)) this.logger.error("cluster reconcile failed", { cluster: name, error: String(error) });
+      })
       .finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, work);
     return work;
@@ -62,6 +67,8 @@ export class ClusterReconciler {
   }
 
   async stopAll(): Promise<void> {
+    this.stopped = true;
+    for (const stop of [...this.waits]) stop();
     await Promise.allSettled([...this.inFlight.values()]);
   }
 
@@ -96,8 +103,23 @@ export class ClusterReconciler {
   }
 
   private waitUntil(epochMs: number): Promise<void> {
+    if (this.stopped) return Promise.reject(new ReconcilerStopped());
     const delay = epochMs - this.clock.now().getTime();
     if (delay <= 0) return Promise.resolve();
-    return new Promise((resolve) => this.clock.setTimer(delay, resolve));
+    return new Promise((resolve, reject) => {
+      const stop = () => {
+        cancel();
+        this.waits.delete(stop);
+        reject(new ReconcilerStopped());
+      };
+      const cancel = this.clock.setTimer(delay, () => {
+        this.waits.delete(stop);
+        resolve();
+      });
+      this.waits.add(stop);
+    });
   }
 }
+
+/** Ends a reconcile that was waiting when minieks stopped. */
+class ReconcilerStopped extends Error {}
