@@ -22,6 +22,17 @@ export const ownerRefsOf = (obj: KubeObject): OwnerReference[] => (obj.metadata?
 /** The owner reference with controller=true, if any (metav1.GetControllerOf). */
 export const controllerRefOf = (obj: KubeObject): OwnerReference | undefined => ownerRefsOf(obj).find((r) => r.controller === true);
 
+/**
+ * The cache key ("ns/name") of the `kind` owner that controls `obj`, when that owner is in the
+ * cache and is still the same object (same uid), else undefined.
+ */
+export function controllingOwnerKey(obj: StoredObject, kind: string, owners: { get(key: string): StoredObject | undefined }): string | undefined {
+  const ref = controllerRefOf(obj);
+  if (!ref || ref.kind !== kind) return undefined;
+  const key = `${obj.metadata.namespace ?? ""}/${ref.name}`;
+  return owners.get(key)?.metadata.uid === ref.uid ? key : undefined;
+}
+
 /** The uid of the controlling owner, or "" for orphans. */
 export const controllerUid = (obj: KubeObject): string => controllerRefOf(obj)?.uid ?? "";
 

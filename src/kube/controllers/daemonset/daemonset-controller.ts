@@ -7,7 +7,7 @@ import { runBounded } from "../common/batches.js";
 import { claim, freshOwnerCheck } from "../common/claims.js";
 import { currentRevision, REVISION_HASH, truncateHistory } from "../common/controller-history.js";
 import { isNotFound, omitEmpty, writeStatus, type ControllerContext } from "../common/controller-context.js";
-import { byCreation, canonicalJson, controllerRefOf, int, newControllerRef, rec, recs, type Json } from "../common/controller-ref.js";
+import { byCreation, canonicalJson, controllingOwnerKey, int, newControllerRef, rec, recs, type Json } from "../common/controller-ref.js";
 import { ControllerEvents } from "../common/events.js";
 import { Expectations } from "../common/expectations.js";
 import { BY_CONTROLLER, indexWorkloadObjects, ORPHANS_BY_NAMESPACE, podFromTemplate, podPrefix } from "../common/indexes.js";
@@ -111,10 +111,7 @@ export class DaemonSetController {
   }
 
   private ownerOf(pod: StoredObject): string | undefined {
-    const ref = controllerRefOf(pod);
-    if (!ref || ref.kind !== "DaemonSet") return undefined;
-    const key = `${pod.metadata.namespace ?? ""}/${ref.name}`;
-    return this.daemonSets.get(key)?.metadata.uid === ref.uid ? key : undefined;
+    return controllingOwnerKey(pod, "DaemonSet", this.daemonSets);
   }
 
   private podChanged(pod: StoredObject, old?: StoredObject): void {

@@ -6,7 +6,7 @@ import { WorkQueue } from "../../client/work-queue.js";
 import { runBounded, slowStartBatch } from "../common/batches.js";
 import { claim, freshOwnerCheck } from "../common/claims.js";
 import { isNotFound, writeStatus, type ControllerContext } from "../common/controller-context.js";
-import { controllerRefOf, int, newControllerRef, rec, recs, type Json } from "../common/controller-ref.js";
+import { controllerRefOf, controllingOwnerKey, int, newControllerRef, rec, recs, type Json } from "../common/controller-ref.js";
 import { ControllerEvents } from "../common/events.js";
 import { Expectations } from "../common/expectations.js";
 import { BY_CONTROLLER, indexWorkloadObjects, ORPHANS_BY_NAMESPACE, podFromTemplate } from "../common/indexes.js";
@@ -113,10 +113,7 @@ export class JobController {
   }
 
   private ownerOf(pod: StoredObject): string | undefined {
-    const ref = controllerRefOf(pod);
-    if (!ref || ref.kind !== "Job") return undefined;
-    const key = `${pod.metadata.namespace ?? ""}/${ref.name}`;
-    return this.jobs.get(key)?.metadata.uid === ref.uid ? key : undefined;
+    return controllingOwnerKey(pod, "Job", this.jobs);
   }
 
   private podChanged(pod: StoredObject, old?: StoredObject): void {

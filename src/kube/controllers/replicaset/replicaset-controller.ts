@@ -7,7 +7,7 @@ import { WorkQueue } from "../../client/work-queue.js";
 import { slowStartBatch, runBounded } from "../common/batches.js";
 import { claim, freshOwnerCheck } from "../common/claims.js";
 import { isNotFound, omitEmpty, writeStatus, type ControllerContext } from "../common/controller-context.js";
-import { controllerRefOf, int, newControllerRef, rec, recs, type Json } from "../common/controller-ref.js";
+import { controllerRefOf, controllingOwnerKey, int, newControllerRef, rec, recs, type Json } from "../common/controller-ref.js";
 import { ControllerEvents } from "../common/events.js";
 import { Expectations } from "../common/expectations.js";
 import { BY_CONTROLLER, BY_NAMESPACE, indexWorkloadObjects, ORPHANS_BY_NAMESPACE, podFromTemplate, podPrefix } from "../common/indexes.js";
@@ -103,11 +103,7 @@ export class ReplicaSetController {
 
   /** The owner a pod's controller reference names, if it is one of ours and still the same object. */
   private ownerOf(pod: StoredObject): string | undefined {
-    const ref = controllerRefOf(pod);
-    if (!ref || ref.kind !== this.kind.kind) return undefined;
-    const key = `${pod.metadata.namespace ?? ""}/${ref.name}`;
-    const owner = this.owners.get(key);
-    return owner && owner.metadata.uid === ref.uid ? key : undefined;
+    return controllingOwnerKey(pod, this.kind.kind, this.owners);
   }
 
   /** Owners in the pod's namespace whose selector picks it (for orphans that may be adopted). */
