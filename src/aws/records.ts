@@ -20,6 +20,9 @@ export interface RecordWatchHandlers<T> {
 }
 
 export class RecordStore<T> {
+  /** Record key → the end of the queue of this process's updates to it. */
+  private readonly updating = new Map<string, Promise<void>>();
+
   constructor(
     private readonly storage: Storage,
     private readonly service: string,
@@ -103,8 +106,28 @@ export class RecordStore<T> {
    * (nothing is written) and returns undefined to delete the record. Returning `current` itself
    * writes nothing. Returns the final value.
    */
-  async update(scope: Scope, id: string, mutate: (current: T) => T | undefined): Promise<T | undefined> {
+  update(scope: Scope, id: string, mutate: (current: T) => T | undefined): Promise<T | undefined> {
     const key = this.prefix(scope) + id;
+    // Writers of one record in this process take turns: concurrent ones (a node group's nodes all
+    // taking addresses from one subnet) would otherwise lose compare-and-swap races and re-read
+    // the record again and again. Compare-and-swap still guards against other processes.
+    const previous = this.updating.get(key) ?? Promise.resolve();
+    const turn = previous.then(
+      () => this.updateNow(key, mutate),
+      () => this.updateNow(key, mutate),
+    );
+    const settled = turn.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.updating.set(key, settled);
+    void settled.then(() => {
+      if (this.updating.get(key) === settled) this.updating.delete(key);
+    });
+    return turn;
+  }
+
+  private async updateNow(key: string, mutate: (current: T) => T | undefined): Promise<T | undefined> {
     for (;;) {
       const kv = await this.storage.get(key);
       if (!kv) return undefined;

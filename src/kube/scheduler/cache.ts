@@ -1,6 +1,7 @@
 import type { StoredObject } from "../api/types.js";
 import { addPod, newNodeInfo, type NodeInfo, removePod, setNode } from "./node-info.js";
 import { hasPodAffinity, type PodInfo } from "./pod-info.js";
+import type { LabelMatcher } from "./selectors.js";
 
 const ZONE_LABELS = ["topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone"];
 const REGION_LABELS = ["topology.kubernetes.io/region", "failure-domain.beta.kubernetes.io/region"];
@@ -11,6 +12,15 @@ const firstLabel = (labels: Record<string, string>, keys: string[]): string => {
 };
 /** utilnode.GetZoneKey: region and zone, so that nodes interleave across zones. */
 const zoneKeyOf = (info: NodeInfo): string => `${firstLabel(info.labels, REGION_LABELS)}:\u0000:${firstLabel(info.labels, ZONE_LABELS)}`;
+
+/** Selectors whose per-node counts are kept at once; past this, all are dropped and rebuilt on use. */
+const MAX_MATCH_INDEXES = 64;
+
+interface MatchIndex {
+  matcher: LabelMatcher;
+  /** Node name → placed, non-terminating pods the matcher selects. */
+  perNode: Map<string, number>;
+}
 
 /**
  * The scheduler's cache (internal/cache): every node with the pods placed on it, including pods
@@ -25,6 +35,9 @@ export class SchedulerCache {
   /** Placed pods per namespace (PodTopologySpread counts), and placed pods with pod affinity terms. */
   readonly podsByNamespace = new Map<string, Map<string, PodInfo>>();
   readonly affinityPods = new Map<string, PodInfo>();
+  /** Namespace → selector key → per-node counts, kept up to date as pods are placed and removed. */
+  private readonly matchIndexes = new Map<string, Map<string, MatchIndex>>();
+  private matchIndexCount = 0;
   private order: NodeInfo[] = [];
   private orderDirty = true;
 
@@ -112,9 +125,46 @@ export class SchedulerCache {
     this.unplace(key);
   }
 
+  /**
+   * Per node, how many placed pods of `namespace` (not being deleted) the selector matches:
+   * PodTopologySpread's counts without a scan of every pod for every pod scheduled.
+   */
+  matchingPerNode(namespace: string, matcher: LabelMatcher): ReadonlyMap<string, number> {
+    const key = matcher.key;
+    let byKey = this.matchIndexes.get(namespace);
+    let index = key === undefined ? undefined : byKey?.get(key);
+    if (index) return index.perNode;
+    const perNode = new Map<string, number>();
+    for (const other of this.podsByNamespace.get(namespace)?.values() ?? []) {
+      const node = this.placed.get(other.key)?.node;
+      if (node !== undefined && !other.deleting && matcher(other.labels)) perNode.set(node, (perNode.get(node) ?? 0) + 1);
+    }
+    if (key === undefined) return perNode;
+    if (this.matchIndexCount >= MAX_MATCH_INDEXES) {
+      this.matchIndexes.clear();
+      this.matchIndexCount = 0;
+      byKey = undefined;
+    }
+    if (!byKey) this.matchIndexes.set(namespace, (byKey = new Map()));
+    index = { matcher, perNode };
+    byKey.set(key, index);
+    this.matchIndexCount++;
+    return perNode;
+  }
+
+  private countMatches(pod: PodInfo, nodeName: string, sign: 1 | -1): void {
+    if (pod.deleting) return;
+    for (const index of this.matchIndexes.get(pod.namespace)?.values() ?? []) {
+      if (!index.matcher(pod.labels)) continue;
+      const n = (index.perNode.get(nodeName) ?? 0) + sign;
+      if (n > 0) index.perNode.set(nodeName, n);
+      else index.perNode.delete(nodeName);
+    }
+  }
+
   private place(pod: PodInfo, nodeName: string, assumed: boolean): void {
-    const before = this.placed.get(pod.key);
-    if (before && before.node !== nodeName) this.unplace(pod.key);
+    // A new version of a placed pod replaces the old one everywhere (its labels or deletion may differ).
+    if (this.placed.has(pod.key)) this.unplace(pod.key);
     let info = this.nodes.get(nodeName);
     if (!info) {
       info = newNodeInfo(nodeName);
@@ -122,6 +172,7 @@ export class SchedulerCache {
     }
     addPod(info, pod);
     this.placed.set(pod.key, { node: nodeName, assumed });
+    this.countMatches(pod, nodeName, 1);
     let ns = this.podsByNamespace.get(pod.namespace);
     if (!ns) this.podsByNamespace.set(pod.namespace, (ns = new Map()));
     ns.set(pod.key, pod);
@@ -137,6 +188,7 @@ export class SchedulerCache {
     const pod = info ? removePod(info, key) : undefined;
     if (info && !info.node && info.pods.size === 0) this.nodes.delete(p.node);
     if (pod) {
+      this.countMatches(pod, p.node, -1);
       const ns = this.podsByNamespace.get(pod.namespace);
       ns?.delete(key);
       if (ns?.size === 0) this.podsByNamespace.delete(pod.namespace);

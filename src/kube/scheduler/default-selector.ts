@@ -1,7 +1,7 @@
 import type { StoredObject } from "../api/types.js";
 import { rec, recs, str, stringMap } from "./json.js";
 import type { PodInfo } from "./pod-info.js";
-import { compileLabelSelector, type LabelMatcher, type Labels, matchEverything } from "./selectors.js";
+import { allOf, compileLabelSelector, type LabelMatcher, type Labels, matchEverything, matchLabelMap } from "./selectors.js";
 
 /**
  * helper.DefaultSelector, the selector the system-default topology spreading uses: the merged
@@ -45,7 +45,7 @@ export class DefaultSelectorIndex {
       if (Object.entries(selector).every(([k, v]) => pod.labels[k] === v)) Object.assign(merged, selector);
     }
     const parts: LabelMatcher[] = [];
-    if (Object.keys(merged).length > 0) parts.push((l) => Object.entries(merged).every(([k, v]) => l[k] === v));
+    if (Object.keys(merged).length > 0) parts.push(matchLabelMap(merged));
     const ref = recs(pod.pod.metadata.ownerReferences).find((r) => r.controller === true);
     if (ref) {
       const group = str(ref.apiVersion).split("/");
@@ -53,7 +53,7 @@ export class DefaultSelectorIndex {
       const owner = this.owners.get(`${kind}/${pod.namespace}/${str(ref.name)}`);
       if (owner && kind === "ReplicationController" && group.length === 1) {
         const sel = stringMap(rec(owner.spec).selector);
-        if (Object.keys(sel).length > 0) parts.push((l) => Object.entries(sel).every(([k, v]) => l[k] === v));
+        if (Object.keys(sel).length > 0) parts.push(matchLabelMap(sel));
       } else if (owner && (kind === "ReplicaSet" || kind === "StatefulSet") && group[0] === "apps") {
         const raw = rec(owner.spec).selector;
         const sel = raw === undefined || raw === null ? matchEverything : compileLabelSelector(raw);
@@ -61,6 +61,6 @@ export class DefaultSelectorIndex {
       }
     }
     if (parts.length === 0) return undefined;
-    return (l) => parts.every((p) => p(l));
+    return allOf(parts);
   }
 }

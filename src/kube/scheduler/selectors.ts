@@ -1,30 +1,58 @@
 import { type Json, rec, recs, str, strs } from "./json.js";
 
 export type Labels = Record<string, string>;
-/** A compiled selector: true when the labels match. */
-export type LabelMatcher = (labels: Labels) => boolean;
+/**
+ * A compiled selector: true when the labels match. `key` is the same for selectors that match
+ * the same labels (the scheduler cache keeps per-selector counts of placed pods under it).
+ */
+export type LabelMatcher = ((labels: Labels) => boolean) & { readonly key?: string };
 
-export const matchNothing: LabelMatcher = () => false;
-export const matchEverything: LabelMatcher = () => true;
+/** Gives a matcher its canonical key. */
+export const keyed = (match: (labels: Labels) => boolean, key: string): LabelMatcher => Object.assign(match, { key });
 
-type Requirement = (labels: Labels) => boolean;
+export const matchNothing: LabelMatcher = keyed(() => false, "!");
+export const matchEverything: LabelMatcher = keyed(() => true, "*");
+
+type Requirement = LabelMatcher;
 
 /** One metav1.LabelSelectorRequirement (In, NotIn, Exists, DoesNotExist); an unknown operator matches nothing. */
 function labelRequirement(key: string, operator: string, values: string[]): Requirement {
   const set = new Set(values);
+  const id = JSON.stringify([key, operator, [...set].sort()]);
   switch (operator) {
-    case "In":
-      return (l) => l[key] !== undefined && set.has(l[key] as string);
+    case "In": {
+      if (set.size === 1) {
+        const only = values[0];
+        return keyed((l) => l[key] === only, id);
+      }
+      return keyed((l) => l[key] !== undefined && set.has(l[key] as string), id);
+    }
     case "NotIn":
-      return (l) => l[key] === undefined || !set.has(l[key] as string);
+      return keyed((l) => l[key] === undefined || !set.has(l[key] as string), id);
     case "Exists":
-      return (l) => l[key] !== undefined;
+      return keyed((l) => l[key] !== undefined, id);
     case "DoesNotExist":
-      return (l) => l[key] === undefined;
+      return keyed((l) => l[key] === undefined, id);
     default:
-      return () => false;
+      return matchNothing;
   }
 }
+
+/** All of the requirements (ANDed), keyed by their sorted keys. */
+export function allOf(reqs: Requirement[]): LabelMatcher {
+  if (reqs.length === 0) return matchEverything;
+  if (reqs.length === 1) return reqs[0] as Requirement;
+  const keys = reqs.map((r) => r.key);
+  const key = keys.every((k) => k !== undefined) ? [...new Set(keys)].sort().join("&") : undefined;
+  const match = (l: Labels) => {
+    for (const r of reqs) if (!r(l)) return false;
+    return true;
+  };
+  return key === undefined ? match : keyed(match, key);
+}
+
+/** `labels` ⊆ the labels matched (a Service's or ReplicationController's plain selector map). */
+export const matchLabelMap = (map: Labels): LabelMatcher => allOf(Object.entries(map).map(([k, v]) => labelRequirement(k, "In", [v])));
 
 /**
  * metav1.LabelSelectorAsSelector: a missing (null) selector matches nothing, an empty one
@@ -35,17 +63,9 @@ export function compileLabelSelector(selector: unknown, extra: Requirement[] = [
   if (selector === undefined || selector === null) return matchNothing;
   const s = rec(selector);
   const reqs: Requirement[] = [...extra];
-  for (const [key, v] of Object.entries(rec(s.matchLabels))) {
-    const want = str(v);
-    reqs.push((l) => l[key] === want);
-  }
+  for (const [key, v] of Object.entries(rec(s.matchLabels))) reqs.push(labelRequirement(key, "In", [str(v)]));
   for (const e of recs(s.matchExpressions)) reqs.push(labelRequirement(str(e.key), str(e.operator), strs(e.values)));
-  if (reqs.length === 0) return matchEverything;
-  if (reqs.length === 1) return reqs[0] as Requirement;
-  return (l) => {
-    for (const r of reqs) if (!r(l)) return false;
-    return true;
-  };
+  return allOf(reqs);
 }
 
 /** `key In [value]` / `key NotIn [value]` for matchLabelKeys / mismatchLabelKeys of a term. */

@@ -34,7 +34,8 @@ function includes(c: SpreadConstraint, pod: PodInfo, node: NodeInfo): boolean {
 
 /**
  * Adds, per constraint, the pods of `pod`'s namespace matching its selector to the domain of
- * the node they are on, for the nodes `eligible` accepts (terminating pods do not count).
+ * the node they are on, for the nodes `eligible` accepts (terminating pods do not count; an
+ * empty selector counts nothing, as upstream's countPodsMatchSelector).
  */
 function countMatching(
   pod: PodInfo,
@@ -43,21 +44,17 @@ function countMatching(
   counts: Map<string, number>[],
   eligible: (i: number, node: NodeInfo) => boolean,
 ): void {
-  const pods = cache.podsByNamespace.get(pod.namespace);
-  if (!pods) return;
-  for (const other of pods.values()) {
-    if (other.deleting) continue;
-    const placement = cache.placement(other.key);
-    const node = placement ? cache.nodes.get(placement.node) : undefined;
-    if (!node?.node) continue;
-    constraints.forEach((c, i) => {
-      if (c.selector === matchEverything || !c.selector(other.labels) || !eligible(i, node)) return;
+  constraints.forEach((c, i) => {
+    if (c.selector === matchEverything) return;
+    const m = counts[i] as Map<string, number>;
+    for (const [name, n] of cache.matchingPerNode(pod.namespace, c.selector)) {
+      const node = cache.nodes.get(name);
+      if (!node?.node || !eligible(i, node)) continue;
       const value = node.labels[c.topologyKey] ?? "";
-      const m = counts[i] as Map<string, number>;
       const current = m.get(value);
-      if (current !== undefined) m.set(value, current + 1);
-    });
-  }
+      if (current !== undefined) m.set(value, current + n);
+    }
+  });
 }
 
 export interface SpreadFilterState {
@@ -146,18 +143,14 @@ export function spreadScores(pod: PodInfo, cache: SchedulerCache, feasible: Node
     const c = constraints[i] as SpreadConstraint;
     return c.topologyKey !== HOSTNAME_LABEL && (!requireAll || hasAllKeys(node, constraints)) && includes(c, pod, node);
   });
+  const perNode = constraints.map((c) => (c.topologyKey === HOSTNAME_LABEL && c.selector !== matchEverything ? cache.matchingPerNode(pod.namespace, c.selector) : undefined));
   const raw = feasible.map((node) => {
     if (ignored.has(node.name)) return -1;
     let score = 0;
     constraints.forEach((c, i) => {
       const value = node.labels[c.topologyKey];
       if (value === undefined) return;
-      let cnt = 0;
-      if (c.topologyKey === HOSTNAME_LABEL) {
-        if (c.selector !== matchEverything) for (const p of node.pods.values()) if (!p.deleting && p.namespace === pod.namespace && c.selector(p.labels)) cnt++;
-      } else {
-        cnt = counts[i]?.get(value) ?? 0;
-      }
+      const cnt = c.topologyKey !== HOSTNAME_LABEL ? (counts[i]?.get(value) ?? 0) : c.selector === matchEverything ? 0 : (perNode[i]?.get(node.name) ?? 0);
       score += cnt * (weights[i] ?? 0) + (c.maxSkew - 1);
     });
     return Math.round(score);

@@ -11,7 +11,7 @@ import { controllerRefOf, controllingOwnerKey, int, newControllerRef, rec, recs,
 import { ControllerEvents } from "../common/events.js";
 import { Expectations } from "../common/expectations.js";
 import { BY_CONTROLLER, BY_NAMESPACE, indexWorkloadObjects, ORPHANS_BY_NAMESPACE, podFromTemplate, podPrefix } from "../common/indexes.js";
-import { availableAt, isPodActive, isPodAvailable, isPodReady } from "../common/pods.js";
+import { availableAt, isPodActive, isPodAvailable, isPodReady, replicaFactsChanged } from "../common/pods.js";
 import { allSynced, type SharedInformer } from "../common/shared-informers.js";
 import { podsToDelete } from "./pod-ranking.js";
 
@@ -126,6 +126,8 @@ export class ReplicaSetController {
       this.podDeleted(pod);
       return;
     }
+    // Most pod updates (binding, addresses, container states) change nothing a sync reads.
+    if (old && !replicaFactsChanged(pod, old)) return;
     const owner = this.ownerOf(pod);
     const oldOwner = old ? this.ownerOf(old) : undefined;
     if (oldOwner && oldOwner !== owner) this.queue.add(oldOwner);
@@ -239,14 +241,14 @@ export class ReplicaSetController {
 
   private calculateStatus(rs: StoredObject, active: StoredObject[], manageError: Error | undefined, now: number): Json {
     const spec = rec(rs.spec);
-    const templateLabels = rec(rec(rec(spec.template).metadata).labels) as Record<string, string>;
+    const templateLabels = Object.entries(rec(rec(rec(spec.template).metadata).labels));
     const minReady = int(spec.minReadySeconds);
     let fullyLabeled = 0;
     let ready = 0;
     let available = 0;
     for (const pod of active) {
       const labels = pod.metadata.labels ?? {};
-      if (Object.entries(templateLabels).every(([k, v]) => labels[k] === v)) fullyLabeled++;
+      if (templateLabels.every(([k, v]) => labels[k] === v)) fullyLabeled++;
       if (isPodReady(pod)) {
         ready++;
         if (isPodAvailable(pod, minReady, now)) available++;
