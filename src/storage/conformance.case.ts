@@ -398,6 +398,22 @@ export function runStorageConformance(name: string, open: () => Promise<StorageU
         recorder.watch.cancel();
       });
 
+      it("matches prefixes as strings: nested, partial names, several watches on one prefix", async () => {
+        const resource = new Recorder(storage, "/p/pods/", 0);
+        const namespace = new Recorder(storage, "/p/pods/ns1/", 0);
+        const partial = new Recorder(storage, "/p/pods/ns", 0);
+        const twin = new Recorder(storage, "/p/pods/", 0);
+        const a = await storage.create("/p/pods/ns1/a", bytes("a"));
+        await storage.create("/p/podsx/ns1/a", bytes("outside"));
+        const b = await storage.create("/p/pods/other/b", bytes("b"));
+        const c = await storage.create("/p/pods/ns2/c", bytes("c"));
+        assert.deepEqual((await resource.until(3)).map((e) => e.split(" ")[0]), [`${a}`, `${b}`, `${c}`]);
+        assert.deepEqual((await twin.until(3)).map((e) => e.split(" ")[0]), [`${a}`, `${b}`, `${c}`]);
+        assert.deepEqual((await namespace.until(1)).map((e) => e.split(" ")[0]), [`${a}`]);
+        assert.deepEqual((await partial.until(2)).map((e) => e.split(" ")[0]), [`${a}`, `${c}`]);
+        for (const r of [resource, namespace, partial, twin]) r.watch.cancel();
+      });
+
       it("delivers every event to every watch when many writes race the replay", async () => {
         const count = 50;
         const first = await storage.create("/w/0", bytes("0"));
