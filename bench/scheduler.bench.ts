@@ -3,6 +3,8 @@ import { silentLogger } from "../src/shared/logger.js";
 import { MemoryStorage } from "../src/storage/memory/memory-storage.js";
 import { withCoreLifecycle } from "../src/kube/api/core-lifecycle.js";
 import { CORE_V1 } from "../src/kube/api/core-v1.js";
+import { APPS_V1 } from "../src/kube/api/apps-v1.js";
+import { withWorkloadLifecycle } from "../src/kube/api/workload-lifecycle.js";
 import type { StoredObject, UserInfo } from "../src/kube/api/types.js";
 import { priorityAdmission } from "../src/kube/apiserver/admission/priority.js";
 import { ApiHandler } from "../src/kube/apiserver/api-handler.js";
@@ -56,11 +58,13 @@ function m5Large(i: number): StoredObject {
   };
 }
 
-function pod(name: string): StoredObject {
+/** A pod; with `owner`, one a ReplicaSet controls (as a Deployment's are), which turns on the default topology spreading. */
+function pod(name: string, owner?: StoredObject): StoredObject {
+  const ownerReferences = owner && [{ apiVersion: "apps/v1", kind: "ReplicaSet", name: owner.metadata.name, uid: owner.metadata.uid, controller: true, blockOwnerDeletion: true }];
   return {
     apiVersion: "v1",
     kind: "Pod",
-    metadata: { name, namespace: "default", labels: { app: "bench" } },
+    metadata: { name, namespace: "default", labels: { app: owner ? "web" : "bench" }, ...(ownerReferences ? { ownerReferences } : {}) },
     spec: { containers: [{ name: "app", image: "public.ecr.aws/nginx/nginx:1.27", resources: { requests: { cpu: "100m", memory: "128Mi" } } }] },
   } as StoredObject;
 }
@@ -90,7 +94,7 @@ async function newCluster(): Promise<Cluster> {
   const handler = new ApiHandler({
     storage: new MemoryStorage(),
     registryRoot: "/k8s/bench/registry",
-    descriptors: withCoreLifecycle([...CORE_V1]),
+    descriptors: withWorkloadLifecycle(withCoreLifecycle([...CORE_V1, ...APPS_V1])),
     clock: systemClock,
     authorizer: mastersOnlyAuthorizer,
     version: { major: "1", minor: "34", gitVersion: "v1.34.1" },
@@ -133,18 +137,18 @@ function startScheduler(cluster: Cluster): Scheduler {
   return new Scheduler(new InProcessClient(cluster.handler, SCHEDULER_USER), {
     clock: systemClock,
     logger: silentLogger,
-    serves: (group, _v, plural) => group === "" && plural === "services",
+    serves: (group, _v, plural) => (group === "" && plural === "services") || (group === "apps" && plural === "replicasets"),
   }).start();
 }
 
 const WARMUP_PODS = 500;
 
 /** Creates `count` pods named `prefix-i` while a scheduler runs; resolves with wall and CPU ms until all are bound. */
-async function stream(cluster: Cluster, prefix: string, count: number): Promise<{ ms: number; cpuMs: number; createMs: number }> {
+async function stream(cluster: Cluster, prefix: string, count: number, owner?: StoredObject): Promise<{ ms: number; cpuMs: number; createMs: number }> {
   const watch = boundWatcher(cluster.admin, `${prefix}-`, count, 120_000);
   const cpu = process.cpuUsage();
   const start = performance.now();
-  await pool(count, CREATE_CONCURRENCY, (i) => cluster.admin.create({ version: "v1", plural: "pods", namespace: "default" }, pod(`${prefix}-${i}`)));
+  await pool(count, CREATE_CONCURRENCY, (i) => cluster.admin.create({ version: "v1", plural: "pods", namespace: "default" }, pod(`${prefix}-${i}`, owner)));
   const createMs = performance.now() - start;
   const end = await watch.done;
   watch.cancel();
@@ -162,6 +166,12 @@ runBench("scheduler", 300_000, async () => {
   await first.synced();
   await stream(cluster, "warmup", WARMUP_PODS);
   const streamed = await stream(cluster, "stream", PODS);
+  // The same, for pods a ReplicaSet owns: PodTopologySpread scores every node by its zone's and its own matching pods.
+  const replicaSet = await cluster.admin.create(
+    { group: "apps", version: "v1", plural: "replicasets", namespace: "default" },
+    { metadata: { name: "web" }, spec: { replicas: PODS, selector: { matchLabels: { app: "web" } }, template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "app", image: "nginx" }] } } } },
+  );
+  const owned = await stream(cluster, "owned", PODS, replicaSet);
   // Let its deferred Scheduled events be written before the next phase is measured.
   while (first.pendingEvents > 0 || first.inFlightBindings > 0) await new Promise((resolve) => setTimeout(resolve, 5));
   await new Promise((resolve) => setTimeout(resolve, 50));
@@ -190,6 +200,7 @@ runBench("scheduler", 300_000, async () => {
     ["mode", "pods", "ms to all bound", "pods/s", "CPU ms", "pods/CPU-s", "note"],
     [
       ["stream: pods created while it runs", PODS, fmt(streamed.ms), perSecond(PODS, streamed.ms), fmt(streamed.cpuMs), perSecond(PODS, streamed.cpuMs), `creating them took ${fmt(streamed.createMs)} ms`],
+      ["stream: ReplicaSet's pods (default spreading)", PODS, fmt(owned.ms), perSecond(PODS, owned.ms), fmt(owned.cpuMs), perSecond(PODS, owned.cpuMs), `creating them took ${fmt(owned.createMs)} ms`],
       ["backlog: queue drained after informer sync", PODS, fmt(drainMs), perSecond(PODS, drainMs), fmt(backlogCpuMs), perSecond(PODS, backlogCpuMs), `sync (list ${NODES} nodes + pods) ${fmt(syncMs)} ms`],
     ],
   );
@@ -201,6 +212,8 @@ runBench("scheduler", 300_000, async () => {
     streamMs: Math.round(streamed.ms),
     streamPodsPerSecond: Math.round((PODS / streamed.ms) * 1000),
     streamCpuMs: Math.round(streamed.cpuMs),
+    ownedStreamMs: Math.round(owned.ms),
+    ownedStreamPodsPerSecond: Math.round((PODS / owned.ms) * 1000),
     backlogSyncMs: Math.round(syncMs),
     backlogDrainMs: Math.round(drainMs),
     backlogPodsPerSecond: Math.round((PODS / drainMs) * 1000),

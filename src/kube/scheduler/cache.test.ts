@@ -37,4 +37,26 @@ describe("SchedulerCache.matchingPerNode", () => {
     const unkeyed = (labels: Record<string, string>) => labels.app === "web";
     assert.deepEqual(asObject(cache.matchingPerNode("web", unkeyed)), { n1: 1 });
   });
+
+  it("sums the counts per topology domain and follows node labels", () => {
+    const cache = new SchedulerCache();
+    const node = (name: string, zone?: string) => ({ apiVersion: "v1", kind: "Node", metadata: { name, labels: zone ? { "topology.kubernetes.io/zone": zone } : {} } });
+    cache.upsertNode(node("n1", "za"));
+    cache.upsertNode(node("n2", "za"));
+    cache.upsertNode(node("n3"));
+    const app = compileLabelSelector({ matchLabels: { app: "web" } });
+    const zones = () => asObject(cache.matchingPerDomain("web", app, "topology.kubernetes.io/zone"));
+    cache.upsertBound({ ...pod("a", { app: "web" }), nodeName: "n1" });
+    cache.upsertBound({ ...pod("b", { app: "web" }), nodeName: "n2" });
+    cache.upsertBound({ ...pod("c", { app: "web" }), nodeName: "n3" });
+    // A pod on a node the scheduler has no Node object for does not count.
+    cache.upsertBound({ ...pod("d", { app: "web" }), nodeName: "ghost" });
+    assert.deepEqual(zones(), { "": 1, za: 2 });
+    cache.assume(pod("e", { app: "web" }), "n1");
+    cache.remove("web/b");
+    assert.deepEqual(zones(), { "": 1, za: 2 });
+    cache.upsertNode(node("n3", "zb"));
+    cache.upsertNode(node("ghost", "zb"));
+    assert.deepEqual(zones(), { za: 2, zb: 2 });
+  });
 });

@@ -13,6 +13,13 @@ const firstLabel = (labels: Record<string, string>, keys: string[]): string => {
 /** utilnode.GetZoneKey: region and zone, so that nodes interleave across zones. */
 const zoneKeyOf = (info: NodeInfo): string => `${firstLabel(info.labels, REGION_LABELS)}:\u0000:${firstLabel(info.labels, ZONE_LABELS)}`;
 
+function sameLabels(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const k of keys) if (a[k] !== b[k]) return false;
+  return true;
+}
+
 /** Selectors whose per-node counts are kept at once; past this, all are dropped and rebuilt on use. */
 const MAX_MATCH_INDEXES = 64;
 
@@ -20,6 +27,8 @@ interface MatchIndex {
   matcher: LabelMatcher;
   /** Node name → placed, non-terminating pods the matcher selects. */
   perNode: Map<string, number>;
+  /** Topology key → domain → the same pods summed over the nodes (with a Node object) in it; built on first use. */
+  perDomain: Map<string, Map<string, number>>;
 }
 
 /**
@@ -81,7 +90,9 @@ export class SchedulerCache {
     }
     const zoneBefore = info.node ? zoneKeyOf(info) : undefined;
     const hadNode = Boolean(info.node);
+    const labelsBefore = info.labels;
     setNode(info, node);
+    if (!hadNode || !sameLabels(labelsBefore, info.labels)) this.forgetDomainSums();
     if (!hadNode || zoneBefore !== zoneKeyOf(info)) this.orderDirty = true;
     return info;
   }
@@ -90,6 +101,7 @@ export class SchedulerCache {
     const info = this.nodes.get(name);
     if (!info) return;
     this.orderDirty = true;
+    this.forgetDomainSums();
     // Pods still bound to a deleted node keep occupying it until they go (upstream's "imaginary" node).
     if (info.pods.size > 0) info.node = undefined;
     else this.nodes.delete(name);
@@ -146,20 +158,55 @@ export class SchedulerCache {
       byKey = undefined;
     }
     if (!byKey) this.matchIndexes.set(namespace, (byKey = new Map()));
-    index = { matcher, perNode };
+    index = { matcher, perNode, perDomain: new Map() };
     byKey.set(key, index);
     this.matchIndexCount++;
     return perNode;
   }
 
+  /**
+   * matchingPerNode summed per domain of `topologyKey` (nodes without a Node object left out):
+   * PodTopologySpread's counts when every node is eligible.
+   */
+  matchingPerDomain(namespace: string, matcher: LabelMatcher, topologyKey: string): ReadonlyMap<string, number> {
+    const perNode = this.matchingPerNode(namespace, matcher);
+    const index = matcher.key === undefined ? undefined : this.matchIndexes.get(namespace)?.get(matcher.key);
+    let sums = index?.perDomain.get(topologyKey);
+    if (sums) return sums;
+    sums = new Map<string, number>();
+    for (const [name, n] of perNode) {
+      const node = this.nodes.get(name);
+      // A node without the label is in the "" domain, as the scheduler's domain list puts it.
+      if (node?.node) {
+        const value = node.labels[topologyKey] ?? "";
+        sums.set(value, (sums.get(value) ?? 0) + n);
+      }
+    }
+    index?.perDomain.set(topologyKey, sums);
+    return sums;
+  }
+
   private countMatches(pod: PodInfo, nodeName: string, sign: 1 | -1): void {
     if (pod.deleting) return;
-    for (const index of this.matchIndexes.get(pod.namespace)?.values() ?? []) {
+    const indexes = this.matchIndexes.get(pod.namespace);
+    if (!indexes) return;
+    const node = this.nodes.get(nodeName);
+    for (const index of indexes.values()) {
       if (!index.matcher(pod.labels)) continue;
       const n = (index.perNode.get(nodeName) ?? 0) + sign;
       if (n > 0) index.perNode.set(nodeName, n);
       else index.perNode.delete(nodeName);
+      if (!node?.node) continue;
+      for (const [key, sums] of index.perDomain) {
+        const value = node.labels[key] ?? "";
+        sums.set(value, (sums.get(value) ?? 0) + sign);
+      }
     }
+  }
+
+  /** A node appeared, went, or changed labels: the domain sums are rebuilt on next use. */
+  private forgetDomainSums(): void {
+    for (const indexes of this.matchIndexes.values()) for (const index of indexes.values()) index.perDomain.clear();
   }
 
   private place(pod: PodInfo, nodeName: string, assumed: boolean): void {

@@ -139,20 +139,31 @@ export function spreadScores(pod: PodInfo, cache: SchedulerCache, feasible: Node
     });
   }
   const weights = constraints.map((c, i) => Math.log((c.topologyKey === HOSTNAME_LABEL ? feasible.length - ignored.size : (domains[i] ?? 0)) + 2));
-  countMatching(pod, cache, constraints, counts, (i, node) => {
+  // Hostname domains are counted per node below; the others over every node the pod may use.
+  const domainWide = constraints.flatMap((c, i) => (c.topologyKey === HOSTNAME_LABEL ? [] : [i]));
+  const everyNodeCounts = !requireAll && pod.nodeSelectorKeys.length === 0 && !pod.requiredNodeAffinity;
+  for (const i of domainWide) {
     const c = constraints[i] as SpreadConstraint;
-    return c.topologyKey !== HOSTNAME_LABEL && (!requireAll || hasAllKeys(node, constraints)) && includes(c, pod, node);
-  });
+    const m = counts[i] as Map<string, number>;
+    if (everyNodeCounts && !c.honorNodeTaints) {
+      if (c.selector === matchEverything) continue;
+      const sums = cache.matchingPerDomain(pod.namespace, c.selector, c.topologyKey);
+      for (const value of m.keys()) m.set(value, sums.get(value) ?? 0);
+    } else {
+      countMatching(pod, cache, [c], [m], (_, node) => (!requireAll || hasAllKeys(node, constraints)) && includes(c, pod, node));
+    }
+  }
   const perNode = constraints.map((c) => (c.topologyKey === HOSTNAME_LABEL && c.selector !== matchEverything ? cache.matchingPerNode(pod.namespace, c.selector) : undefined));
   const raw = feasible.map((node) => {
     if (ignored.has(node.name)) return -1;
     let score = 0;
-    constraints.forEach((c, i) => {
+    for (let i = 0; i < constraints.length; i++) {
+      const c = constraints[i] as SpreadConstraint;
       const value = node.labels[c.topologyKey];
-      if (value === undefined) return;
+      if (value === undefined) continue;
       const cnt = c.topologyKey !== HOSTNAME_LABEL ? (counts[i]?.get(value) ?? 0) : c.selector === matchEverything ? 0 : (perNode[i]?.get(node.name) ?? 0);
       score += cnt * (weights[i] ?? 0) + (c.maxSkew - 1);
-    });
+    }
     return Math.round(score);
   });
   let min = Infinity;
