@@ -1,5 +1,5 @@
 import { CreateNodegroupCommand, DescribeNodegroupCommand, UpdateNodegroupConfigCommand, type EKSClient } from "@aws-sdk/client-eks";
-import { DescribeSubnetsCommand } from "@aws-sdk/client-ec2";
+import { CreateSubnetCommand, CreateVpcCommand } from "@aws-sdk/client-ec2";
 import { KubeHttp } from "./kube-http.js";
 import {
   awsClients,
@@ -26,6 +26,7 @@ import {
 const ALL_STEPS = [
   { nodes: 40, pods: 1000 },
   { nodes: 200, pods: 5000 },
+  { nodes: 1000, pods: 25000 },
 ];
 /** `WORKLOADS_STEPS=1` runs only the first step (e.g. under a profiler). */
 const STEPS = ALL_STEPS.slice(0, Number(process.env.WORKLOADS_STEPS ?? ALL_STEPS.length));
@@ -79,9 +80,13 @@ async function apiLatency(http: KubeHttp, pod: string): Promise<{ get: Stats; li
 runBench("workloads", 900_000, async () => {
   const server = await startMinieksProcess();
   const { eks, ec2 } = awsClients(server.endpoint);
-  const subnets = ((await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: "default-for-az", Values: ["true"] }] }))).Subnets ?? [])
-    .slice(0, 3)
-    .map((s) => s.SubnetId ?? "");
+  // A VPC big enough for the last step (each m5.large takes up to 3 ENIs × 10 addresses): three /18s, one per zone.
+  const { Vpc: vpc } = await ec2.send(new CreateVpcCommand({ CidrBlock: "10.0.0.0/16" }));
+  const subnets: string[] = [];
+  for (const [i, zone] of ["a", "b", "c"].entries()) {
+    const { Subnet: subnet } = await ec2.send(new CreateSubnetCommand({ VpcId: vpc?.VpcId, CidrBlock: `10.0.${i * 64}.0/18`, AvailabilityZone: `us-east-1${zone}` }));
+    subnets.push(subnet?.SubnetId ?? "");
+  }
   await createCluster(eks, "load", subnets.slice(0, 2));
   const { cluster } = await waitActive(eks, "load");
   const http = new KubeHttp(new URL(cluster.endpoint ?? ""), Buffer.from(cluster.certificateAuthority?.data ?? "", "base64"), await eksToken("load", server.endpoint), 16);

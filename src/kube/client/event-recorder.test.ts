@@ -42,17 +42,42 @@ test("an event names its object, source and times", async () => {
   assert.equal(event.firstTimestamp, "2026-01-01T00:00:00Z");
 });
 
-test("a repeat within ten minutes bumps the count; after that it is a new event", async () => {
+const list = async (client: InProcessClient) =>
+  (await client.list({ version: "v1", plural: "events", namespace: "default" })).items as unknown as { message: string; count: number; lastTimestamp: string; firstTimestamp: string }[];
+
+test("a repeat bumps the count and lastTimestamp of the first event, however late (client-go's event logger)", async () => {
   const { clock, client, pod, recorder } = await setup();
   await recorder.event(pod, "Normal", "Pulled", "image pulled");
   clock.advance(60_000);
   await recorder.event(pod, "Normal", "Pulled", "image pulled");
-  let events = await client.list({ version: "v1", plural: "events", namespace: "default" });
-  assert.equal(events.items.length, 1);
-  assert.equal(events.items[0]?.count, 2);
-  assert.equal(events.items[0]?.lastTimestamp, "2026-01-01T00:01:00Z");
-  clock.advance(10 * 60_000);
+  let events = await list(client);
+  assert.equal(events.length, 1);
+  assert.equal(events[0]?.count, 2);
+  assert.equal(events[0]?.lastTimestamp, "2026-01-01T00:01:00Z");
+  clock.advance(30 * 60_000);
   await recorder.event(pod, "Normal", "Pulled", "image pulled");
-  events = await client.list({ version: "v1", plural: "events", namespace: "default" });
-  assert.equal(events.items.length, 2);
+  events = await list(client);
+  assert.deepEqual(events.map((e) => [e.count, e.firstTimestamp, e.lastTimestamp]), [[3, "2026-01-01T00:00:00Z", "2026-01-01T00:31:00Z"]]);
+});
+
+test("the 10th distinct message of a similar event starts one combined event; 25 events per object, then one per 5 minutes", async () => {
+  const { clock, client, pod, recorder } = await setup();
+  for (let i = 0; i < 100; i++) await recorder.event(pod, "Normal", "SuccessfulCreate", `Created pod: web-${i}`);
+  let events = await list(client);
+  const single = events.filter((e) => !e.message.startsWith("("));
+  const combined = events.filter((e) => e.message.startsWith("("));
+  assert.deepEqual(single.map((e) => e.message).sort(), Array.from({ length: 9 }, (_, i) => `Created pod: web-${i}`).sort());
+  assert.equal(combined.length, 1);
+  // 9 single events + the combined one created + 15 updates of it = 25 writes; the rest were dropped.
+  assert.equal(combined[0]?.count, 16);
+  assert.equal(combined[0]?.message, "(combined from similar events): Created pod: web-24");
+
+  clock.advance(5 * 60_000);
+  await recorder.event(pod, "Normal", "SuccessfulCreate", "Created pod: web-100");
+  await recorder.event(pod, "Normal", "SuccessfulCreate", "Created pod: web-101");
+  events = await list(client);
+  const after = events.find((e) => e.message.startsWith("("));
+  // One token came back: the next event is written (counting the dropped ones), the one after is not.
+  assert.equal(after?.message, "(combined from similar events): Created pod: web-100");
+  assert.equal(after?.count, 92);
 });

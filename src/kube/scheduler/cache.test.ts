@@ -40,7 +40,10 @@ describe("SchedulerCache.matchingPerNode", () => {
 
   it("sums the counts per topology domain and follows node labels", () => {
     const cache = new SchedulerCache();
-    const node = (name: string, zone?: string) => ({ apiVersion: "v1", kind: "Node", metadata: { name, labels: zone ? { "topology.kubernetes.io/zone": zone } : {} } });
+    const node = (name: string, zone?: string): StoredObject => {
+      const labels: Record<string, string> = zone ? { "topology.kubernetes.io/zone": zone } : {};
+      return { apiVersion: "v1", kind: "Node", metadata: { name, labels } };
+    };
     cache.upsertNode(node("n1", "za"));
     cache.upsertNode(node("n2", "za"));
     cache.upsertNode(node("n3"));

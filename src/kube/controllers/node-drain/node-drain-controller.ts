@@ -43,6 +43,8 @@ const podName = (pod: StoredObject) => `${pod.metadata.namespace ?? ""}/${pod.me
 export class NodeDrainController {
   private readonly draining = new Map<string, NodeInstance>();
   private readonly announced = new Set<string>();
+  /** The pods a disruption budget kept on each draining instance at the last try. */
+  private readonly blocked = new Map<string, string>();
   private readonly queue: WorkQueue;
   private readonly events: ControllerEvents;
   private stopWatch?: () => void;
@@ -104,9 +106,12 @@ export class NodeDrainController {
       if (outcome === "refused") refused.push(podName(pod));
       else if (outcome === "evicted") this.events.normal(pod, "Evicted", `Evicted pod: node ${name} is draining`);
     }
-    if (refused.length > 0) {
-      this.events.warning(cordoned, "EvictionBlocked", `Cannot evict pod as it would violate the pod's disruption budget: ${refused.join(", ")}`);
+    // Said once per blocked set, not on every 5-second retry (the event spam filter would drop the outcome's event).
+    const blocked = refused.join(", ");
+    if (refused.length > 0 && this.blocked.get(id) !== blocked) {
+      this.events.warning(cordoned, "EvictionBlocked", `Cannot evict pod as it would violate the pod's disruption budget: ${blocked}`);
     }
+    this.blocked.set(id, blocked);
 
     if (pods.length === 0) {
       this.events.normal(cordoned, "NodeDrained", `Drained the node; terminating instance ${id}`);
@@ -154,6 +159,7 @@ export class NodeDrainController {
     await this.nodeSource.completeLifecycleAction(id);
     this.draining.delete(id);
     this.announced.delete(id);
+    this.blocked.delete(id);
     this.logger.info("node drain finished; instance terminating", { instance: id });
   }
 }
