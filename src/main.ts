@@ -8,6 +8,7 @@ import { createLogger, type Logger } from "./shared/logger.js";
 import type { Storage } from "./storage/interface.js";
 import { MemoryStorage } from "./storage/memory/memory-storage.js";
 import { SqliteStorage } from "./storage/sqlite/sqlite-storage.js";
+import { startCompactor } from "./storage/compactor.js";
 import { defaultCredentialStore } from "./aws/gateway/credentials.js";
 import { AwsGateway } from "./aws/gateway/gateway.js";
 import { createStsService } from "./aws/services/sts/sts-service.js";
@@ -49,6 +50,7 @@ export async function startMinieks(config: Config, options: { clock?: Clock; log
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.verbose);
   const storage = openStorage(config);
+  const compactor = startCompactor(storage, clock, logger);
   const credentials = defaultCredentialStore();
   const ec2 = new Ec2State(storage);
   const instances = new Ec2Instances(ec2, clock, config.timeScale, logger);
@@ -78,6 +80,7 @@ export async function startMinieks(config: Config, options: { clock?: Clock; log
   try {
     port = await listen(server, config.host, config.port);
   } catch (error) {
+    compactor.stop();
     await storage.close();
     if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
       throw new StartupError(`port ${config.port} on ${config.host} is in use (is minieks already running?); choose another with --port`);
@@ -99,6 +102,7 @@ export async function startMinieks(config: Config, options: { clock?: Clock; log
       instances.stopAll();
       await reconciler.stopAll();
       await host.stopAll();
+      compactor.stop();
       await storage.close();
     },
   };
