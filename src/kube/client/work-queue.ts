@@ -2,7 +2,7 @@ import type { Clock } from "../../shared/clock.js";
 
 /**
  * client-go's work queue, small: a key is queued at most once, never processed by two workers
- * at a time (a key added while it is processed runs again afterwards), and a failed key is
+ * at a time (a key added while it is processed runs again afterwards, on the next event-loop turn), and a failed key is
  * retried with exponential backoff on the injected clock (5 ms doubling to 1000 s, as upstream).
  */
 export class WorkQueue {
@@ -90,7 +90,10 @@ export class WorkQueue {
     } finally {
       this.processing.delete(key);
       this.active--;
-      if (this.dirty.delete(key)) this.add(key);
+      // A key that changed while it was processed runs again on the next turn of the event loop,
+      // not at once: the changes of that turn (say, many pods of one ReplicaSet turning Ready)
+      // then cost one more run, not one each.
+      if (this.dirty.delete(key)) setImmediate(() => this.add(key));
       this.pump();
     }
   }
