@@ -38,18 +38,18 @@ export class RecordStore<T> {
     return kv ? (JSON.parse(decoder.decode(kv.value)) as T) : undefined;
   }
 
-  /** Every record in the scope, in id order. */
-  async list(scope: Scope): Promise<T[]> {
-    return (await this.listAt(scope)).items;
+  /** Every record in the scope (whose id starts with `idPrefix`), in id order. */
+  async list(scope: Scope, idPrefix = ""): Promise<T[]> {
+    return (await this.listAt(scope, idPrefix)).items;
   }
 
   /** Every record in the scope and the revision the list was read at (to watch from). */
-  private async listAt(scope: Scope): Promise<{ items: T[]; revision: number }> {
+  private async listAt(scope: Scope, idPrefix = ""): Promise<{ items: T[]; revision: number }> {
     const items: T[] = [];
     let startAfter: string | undefined;
     let revision: number | undefined;
     for (;;) {
-      const page = await this.storage.list(this.prefix(scope), { limit: 500, startAfter, revision });
+      const page = await this.storage.list(this.prefix(scope) + idPrefix, { limit: 500, startAfter, revision });
       for (const kv of page.items) items.push(JSON.parse(decoder.decode(kv.value)) as T);
       revision = page.revision;
       if (!page.more) return { items, revision };

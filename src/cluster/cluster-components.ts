@@ -4,6 +4,7 @@ import type { ClusterRecord } from "../aws/services/eks/cluster-record.js";
 import type { ResourceDescriptor } from "../kube/api/descriptor.js";
 import type { UserInfo } from "../kube/api/types.js";
 import type { ApiHandler } from "../kube/apiserver/api-handler.js";
+import type { LegacyTokenGenerator } from "../kube/apiserver/auth/legacy-service-account-token.js";
 import { SYSTEM_MASTERS } from "../kube/apiserver/auth/authorizer.js";
 import { ensureEksStorageClass, ensureSystemPriorityClasses } from "../kube/api/builtin-resources.js";
 import { InProcessClient } from "../kube/client/in-process-client.js";
@@ -27,6 +28,7 @@ import type { ClusterNodeSource } from "../kube/kubelet/node-source.js";
 import { startKubeletFleet } from "../kube/kubelet/kubelet-component.js";
 import { EKS_NODE_MANAGER_USER, NodeDrainController } from "../kube/controllers/node-drain/node-drain-controller.js";
 import { findVersion } from "../aws/services/eks/versions.js";
+import { TokensController } from "../kube/controllers/serviceaccount-token/tokens-controller.js";
 import { NODE_AND_DISRUPTION_COMPONENTS, SERVICE_NETWORKING_COMPONENTS } from "./networking-components.js";
 
 /** What a component of one cluster's control plane is given when it starts. */
@@ -49,6 +51,8 @@ export interface ClusterContext {
   controlPlaneAddresses?: string[];
   /** The API server's URL (https://127.0.0.1:<port>), as in-cluster configuration names it. */
   endpoint?: string;
+  /** Signs legacy service-account tokens with the cluster's key (kube-controller-manager's --service-account-private-key-file). */
+  legacyTokens?: LegacyTokenGenerator;
 }
 
 /** A started component: controllers, the scheduler, the kubelet fleet, add-on installers. */
@@ -155,6 +159,11 @@ export const CLUSTER_COMPONENTS: ComponentSpec[] = [
       }).start(),
   },
   ...SERVICE_NETWORKING_COMPONENTS,
+  {
+    // Legacy secret-based tokens, signed with the key the API server verifies them with.
+    name: "serviceaccount-token-controller",
+    start: (ctx) => (ctx.legacyTokens ? new TokensController(kcm(ctx), ctx.legacyTokens, ctx.caCertificatePem).start() : { stop() {} }),
+  },
   ...NODE_AND_DISRUPTION_COMPONENTS,
   {
     // EKS's node manager: cordons and drains the nodes of instances a node group is terminating (scale-in, deletion).

@@ -16,6 +16,8 @@ import { defaultTolerationSeconds } from "../kube/apiserver/admission/default-to
 import { type PriorityAdmission, priorityAdmission } from "../kube/apiserver/admission/priority.js";
 import { type LimitRanger, limitRanger } from "../kube/apiserver/admission/limit-ranger.js";
 import { type ResourceQuotaAdmission, resourceQuotaAdmission } from "../kube/apiserver/admission/resource-quota.js";
+import { WebhookAdmission } from "../kube/apiserver/admission/webhook/webhook-admission.js";
+import { serviceRangeAddresses } from "../kube/apiserver/admission/webhook/client-config.js";
 import { podSecurityAdmission } from "../kube/apiserver/admission/pod-security/pod-security.js";
 import { metricsDescriptors } from "../kube/metrics/metrics-api.js";
 import { kubeletFleetOf } from "../kube/kubelet/kubelet-fleet.js";
@@ -23,6 +25,8 @@ import type { FleetUsage } from "../kube/kubelet/usage.js";
 import { ServiceAllocator } from "../kube/apiserver/admission/service-allocation/service-allocation.js";
 import { ClusterAuth, EKS_API_AUDIENCES } from "../kube/apiserver/auth/cluster-auth.js";
 import { eksOidcIssuer } from "../kube/apiserver/auth/service-account-token.js";
+import type { IssuerDiscovery } from "../kube/apiserver/auth/oidc-discovery.js";
+import { privateDnsName } from "../aws/services/ec2/instances.js";
 import { RBAC_V1 } from "../kube/api/rbac-v1.js";
 import { APIEXTENSIONS_V1 } from "../kube/api/apiextensions-v1.js";
 import { unenforcedRulesWarning } from "../kube/api/custom-resources/unenforced-rules.js";
@@ -87,6 +91,7 @@ export class ControlPlane {
     let priority: PriorityAdmission | undefined;
     let limits: LimitRanger | undefined;
     let quota: ResourceQuotaAdmission | undefined;
+    let webhooks: WebhookAdmission | undefined;
     const auth = new ClusterAuth({
       clock: deps.clock,
       version: record.version,
@@ -103,6 +108,14 @@ export class ControlPlane {
         authenticationMode: record.accessConfig.authenticationMode,
       },
     });
+    // jwks_uri names the API server's external address: on EKS an instance's private DNS name, port 443.
+    let discovery: IssuerDiscovery | undefined;
+    const issuerDiscovery = () => {
+      const address = record.controlPlaneAddresses?.[0];
+      if (!address && !port) return undefined;
+      discovery ??= auth.issuerDiscovery(address ? `${privateDnsName(address, record.region)}:443` : `127.0.0.1:${port}`);
+      return discovery;
+    };
     const handler: ApiHandler = new ApiHandler({
       storage: deps.storage,
       registryRoot: `${root}/registry`,
@@ -111,6 +124,7 @@ export class ControlPlane {
       clock: deps.clock,
       authorizer: auth.authorizer,
       virtualCreates: (h) => auth.virtualCreates(h),
+      issuerDiscovery,
       version: { major, minor, gitVersion: `v${facts?.patch ?? `${record.version}.0`}-eks-0000000` },
       serverAddress: () => `127.0.0.1:${port}`,
       admission: (h) => {
@@ -120,8 +134,16 @@ export class ControlPlane {
         limits = limitRanger(h);
         quota = resourceQuotaAdmission(h, deps.clock);
         const [serviceAccount, rbacEscalation] = auth.admission(h);
-        // Upstream's order: LimitRanger before ServiceAccount, ResourceQuota last.
-        return [serviceAllocator.plugin(), limits.plugin(), serviceAccount, podSecurityAdmission(h).plugin(), priority.plugin(), defaultTolerationSeconds(), rbacEscalation, csrRequesterAdmission, unenforcedRulesWarning, quota.plugin()].filter(
+        webhooks = new WebhookAdmission({
+          client: new InProcessClient(h, APISERVER_USER),
+          clock: deps.clock,
+          descriptors: () => h.descriptors(),
+          serves: (plural) => h.store("admissionregistration.k8s.io", "v1", plural) !== undefined,
+          simulated: serviceRangeAddresses(record.kubernetesNetworkConfig.serviceIpv4Cidr),
+          logger: deps.logger,
+        });
+        // Upstream's order: LimitRanger before ServiceAccount; the webhooks, then ResourceQuota, last.
+        return [serviceAllocator.plugin(), limits.plugin(), serviceAccount, podSecurityAdmission(h).plugin(), priority.plugin(), defaultTolerationSeconds(), rbacEscalation, csrRequesterAdmission, unenforcedRulesWarning, ...webhooks.plugins(), quota.plugin()].filter(
           (p) => p !== undefined,
         );
       },
@@ -163,6 +185,7 @@ export class ControlPlane {
       caCertificatePem: pki.caCertificate,
       endpoint: `https://127.0.0.1:${port}`,
       controlPlaneAddresses: record.controlPlaneAddresses,
+      legacyTokens: auth.legacyTokens,
     };
     // Stopped last: the allocator follows stored Services for as long as the API serves.
     const components: ClusterComponent[] = [
@@ -173,6 +196,7 @@ export class ControlPlane {
           priority?.close();
           limits?.close();
           quota?.close();
+          webhooks?.close();
         },
       },
     ];

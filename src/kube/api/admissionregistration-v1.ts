@@ -3,14 +3,15 @@
  * ValidatingAdmissionPolicy and its bindings, with v1 defaults and the checks of
  * pkg/apis/admissionregistration/validation.
  *
- * These objects are stored and validated only: minieks's admission chain does not call
- * webhooks and does not evaluate the CEL of admission policies (nor type-check it into
- * status.typeChecking), so registering one changes no request's outcome.
+ * The webhook configurations are called by the admission chain (apiserver/admission/webhook/).
+ * minieks has no CEL evaluator: a webhook with matchConditions is refused on write (rather than
+ * stored and silently treated as matching), and admission policies are stored and validated
+ * only, their CEL neither evaluated nor type-checked into status.typeChecking.
  */
 import type { FieldCause, ResourceDescriptor, Strategy } from "./descriptor.js";
 import type { StoredObject } from "./types.js";
 import { ageCol, ALL_VERBS, col, nameCol } from "./core-v1.js";
-import { duplicate, GoLiteral, invalid, notSupported, required } from "./field-errors.js";
+import { duplicate, forbidden, GoLiteral, invalid, notSupported, required } from "./field-errors.js";
 import { ageOf, child, int, isSet, nameOf, rec, recs, str, strs, type J } from "./object-fields.js";
 import { labelSelectorErrors } from "./networking-v1-lifecycle.js";
 import { validateDnsSubdomain } from "./names.js";
@@ -24,6 +25,9 @@ const REVIEW_VERSIONS = ["v1", "v1beta1"];
 const VALIDATION_ACTIONS = ["Audit", "Deny", "Warn"];
 const OPERATIONS = ["*", "CONNECT", "CREATE", "DELETE", "UPDATE"];
 const SCOPES = ["*", "Cluster", "Namespaced"];
+
+/** Why a webhook's matchConditions are refused: minieks cannot evaluate CEL, and must not ignore them. */
+export const MATCH_CONDITIONS_UNSUPPORTED = "matchConditions (CEL) are not supported by minieks";
 
 // --- defaults ----------------------------------------------------------------------------
 
@@ -134,6 +138,7 @@ function validateWebhooks(o: StoredObject, mutating: boolean): FieldCause[] {
       causes.push(notSupported(`${at}.reinvocationPolicy`, str(hook.reinvocationPolicy), REINVOCATION_POLICIES));
     }
     causes.push(...validateClientConfig(rec(hook.clientConfig), `${at}.clientConfig`));
+    if (recs(hook.matchConditions).length > 0) causes.push(forbidden(`${at}.matchConditions`, MATCH_CONDITIONS_UNSUPPORTED));
   });
   return causes;
 }

@@ -1,5 +1,14 @@
 import type { FieldCause, ResourceDescriptor, Strategy } from "./descriptor.js";
 import { validateDnsLabel } from "./names.js";
+import {
+  sameJson,
+  ephemeralContainersOnCreate,
+  ephemeralContainersUpdate,
+  validateEphemeralContainers,
+  validateEphemeralContainersUpdate,
+} from "./pod-ephemeral-containers.js";
+import { resizeUpdate, subresourceFieldsChanged, validatePodResize } from "./pod-resize.js";
+import type { StoredObject } from "./types.js";
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : {});
@@ -53,6 +62,7 @@ export function defaultPodSpec(spec: Record<string, unknown>): void {
   spec.securityContext ??= {};
   defaultContainers(list(spec.containers));
   defaultContainers(list(spec.initContainers));
+  defaultContainers(list(spec.ephemeralContainers));
 }
 
 /** The PodSpec checks minieks makes (containers and init containers), with paths under `prefix` (e.g. `spec.template.spec`). */
@@ -81,10 +91,30 @@ function validateContainers(containers: unknown, field: string, required: boolea
   return causes;
 }
 
+/** Pods built by a pods/ephemeralcontainers or pods/resize write: validateUpdate applies that subresource's rules. */
+const subresourceWrites = new WeakMap<StoredObject, "ephemeralcontainers" | "resize">();
+/** Pods being created: validate() refuses ephemeral containers only then (ValidatePodCreate). */
+const creating = new WeakSet<StoredObject>();
+
+/** The pod a subresource write stores, defaulted, with metadata.generation bumped when its spec changed. */
+function subresourcePod(subresource: "ephemeralcontainers" | "resize", pod: StoredObject, old: StoredObject): StoredObject {
+  const next = subresource === "resize" ? resizeUpdate(pod, old) : ephemeralContainersUpdate(pod, old);
+  const spec = obj(next.spec);
+  defaultContainers(list(spec.ephemeralContainers));
+  if (!sameJson(next.spec, old.spec)) next.metadata.generation = (old.metadata.generation ?? 1) + 1;
+  subresourceWrites.set(next, subresource);
+  return next;
+}
+
 const pods: Strategy = {
   /** pods/binding writes the pod as upstream's BindingREST does, straight through storage: no update defaulting, no generation bump. */
-  prepareSubresourceUpdate: (subresource, pod) => (subresource === "binding" ? pod : undefined),
+  prepareSubresourceUpdate: (subresource, pod, old) => {
+    if (subresource === "binding") return pod;
+    if (subresource === "ephemeralcontainers" || subresource === "resize") return subresourcePod(subresource, pod, old);
+    return undefined;
+  },
   prepareForCreate(pod) {
+    creating.add(pod);
     const spec = obj(pod.spec);
     pod.spec = spec;
     defaultPodSpec(spec);
@@ -98,11 +128,13 @@ const pods: Strategy = {
     const spec = obj(pod.spec);
     defaultContainers(list(spec.containers));
     defaultContainers(list(spec.initContainers));
+    defaultContainers(list(spec.ephemeralContainers));
     if (!pod.status) pod.status = old.status;
   },
   validate(pod) {
     const spec = obj(pod.spec);
     const causes = validatePodSpec(spec, "spec");
+    causes.push(...(creating.has(pod) ? ephemeralContainersOnCreate(spec) : validateEphemeralContainers(spec)));
     const policy = spec.restartPolicy;
     if (!["Always", "OnFailure", "Never"].includes(String(policy))) {
       causes.push({ field: "spec.restartPolicy", reason: "FieldValueNotSupported", message: `Unsupported value: "${String(policy)}": supported values: "Always", "OnFailure", "Never"` });
@@ -110,6 +142,11 @@ const pods: Strategy = {
     return causes;
   },
   validateUpdate(pod, old) {
+    const subresource = subresourceWrites.get(pod);
+    if (subresource === "ephemeralcontainers") return validateEphemeralContainersUpdate(pod, old);
+    if (subresource === "resize") return validatePodResize(pod, old, (spec) => qosClass(list(spec.containers)));
+    const changed = subresourceFieldsChanged(pod, old);
+    if (changed.length > 0) return changed;
     const nodeBefore = obj(old.spec).nodeName;
     const nodeNow = obj(pod.spec).nodeName;
     if (nodeBefore && nodeBefore !== nodeNow) {

@@ -43,7 +43,7 @@ describe("CORE_V1 discovery facts", () => {
 
   it("lists status (and namespace finalize) subresources", () => {
     assert.deepEqual(byKind("Namespace").subresources, ["finalize", "status"]);
-    assert.deepEqual(byKind("Pod").subresources, ["binding", "eviction", "log", "status"]);
+    assert.deepEqual(byKind("Pod").subresources, ["attach", "binding", "ephemeralcontainers", "eviction", "exec", "log", "portforward", "proxy", "resize", "status"]);
     assert.deepEqual(byKind("Node").subresources, ["status"]);
     assert.deepEqual(byKind("Service").subresources, ["status"]);
     assert.deepEqual(byKind("ConfigMap").subresources, []);

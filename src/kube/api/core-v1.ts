@@ -414,8 +414,17 @@ export const CORE_V1: ResourceDescriptor[] = [
     namespaced: true,
     shortNames: ["po"],
     categories: ["all"],
-    subresources: ["binding", "eviction", "log", "status"],
-    subresourceKinds: { binding: { group: "", version: "v1", kind: "Binding" }, eviction: { group: "policy", version: "v1", kind: "Eviction" } },
+    // ephemeralcontainers and resize write parts of the Pod; attach, exec, portforward and proxy are refused
+    // honestly (apiserver/pod-connect.ts): no process backs a simulated container.
+    subresources: ["attach", "binding", "ephemeralcontainers", "eviction", "exec", "log", "portforward", "proxy", "resize", "status"],
+    subresourceKinds: {
+      attach: { group: "", version: "v1", kind: "PodAttachOptions" },
+      binding: { group: "", version: "v1", kind: "Binding" },
+      eviction: { group: "policy", version: "v1", kind: "Eviction" },
+      exec: { group: "", version: "v1", kind: "PodExecOptions" },
+      portforward: { group: "", version: "v1", kind: "PodPortForwardOptions" },
+      proxy: { group: "", version: "v1", kind: "PodProxyOptions" },
+    },
     hasSpec: true,
     topLevelFields: ["spec", "status"],
     nameIsDnsLabel: false,

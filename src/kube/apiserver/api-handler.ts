@@ -5,6 +5,7 @@ import { qualifiedResource, type ResourceDescriptor } from "../api/descriptor.js
 import type { KubeObject, StoredObject, UserInfo } from "../api/types.js";
 import { forbiddenError, type AuthorizationAttributes, type Authorizer } from "./auth/authorizer.js";
 import type { VirtualCreate } from "./auth/reviews.js";
+import { DISCOVERY_CACHE_CONTROL, JWKS_CONTENT_TYPE, JWKS_PATH, OPENID_CONFIGURATION_PATH, type IssuerDiscovery } from "./auth/oidc-discovery.js";
 import { AdmissionChain, type AdmissionAttributes, type AdmissionPlugin } from "./admission/admission.js";
 import { namespaceLifecycle } from "./admission/namespace-lifecycle.js";
 import {
@@ -27,6 +28,7 @@ import { errors, StatusError } from "./status.js";
 import { toTable, wantsTable } from "./table.js";
 import { bindPod, checkBindingBody } from "./binding.js";
 import { servePodLog, type PodLogProvider } from "./pod-log.js";
+import { CONNECT_METHODS, connectVerb, isConnectSubresource, refuseConnect, type ConnectSubresource } from "./pod-connect.js";
 import { checkFields, type FieldValidation } from "./field-validation.js";
 import { base64DecodeError } from "../api/core-v1-validation.js";
 import { goQuote } from "../../shared/go-format.js";
@@ -89,6 +91,8 @@ export interface ApiHandlerOptions {
    * `group/plural` or `group/plural/subresource`; built with the handler so they can read the API.
    */
   virtualCreates?: (handler: ApiHandler) => Record<string, VirtualCreate>;
+  /** Service-account issuer discovery documents; the two paths are not served when absent. */
+  issuerDiscovery?: () => IssuerDiscovery | undefined;
 }
 
 const JSON_TYPE = "application/json";
@@ -222,6 +226,13 @@ export class ApiHandler {
       }
       case "/openapi/v3":
         return json(this.memoized("openapi/v3", () => openApiV3Index(descriptors)));
+      case OPENID_CONFIGURATION_PATH:
+      case JWKS_PATH: {
+        const issuer = this.options.issuerDiscovery?.();
+        if (!issuer) break;
+        const jwks = path === JWKS_PATH;
+        return res.send(200, jwks ? JWKS_CONTENT_TYPE : JSON_TYPE, jwks ? issuer.keys : issuer.configuration, { "cache-control": DISCOVERY_CACHE_CONTROL });
+      }
     }
     if (path.startsWith("/openapi/v3/")) {
       // Served as the exact bytes the index hash was computed over (clients cache by that hash).
@@ -257,6 +268,9 @@ export class ApiHandler {
       return servePodLog(await store.get(info.namespace, info.name), req.query, this.options.podLogs, this.options.clock.now(), res);
     }
     if (info.subresource && !d.subresources.includes(info.subresource)) throw errors.pathNotFound();
+    if (d.group === "" && d.plural === "pods" && isConnectSubresource(info.subresource) && info.name && info.namespace) {
+      return this.connectPod(req, info, d, store);
+    }
     if (isBindingRequest(d, info)) return this.bind(req, info, d, res);
 
     const watch = queryBool(req, "watch");
@@ -264,6 +278,8 @@ export class ApiHandler {
     const verb = req.method === "POST" && info.name && info.subresource ? "create" : verbFor(req.method, Boolean(info.name), watch);
     if (!verb) throw errors.methodNotAllowed(req.method);
     if (!d.verbs.includes(verb) && !info.subresource) throw errors.methodNotAllowed(req.method);
+    // A subresource is never deleted: DELETE …/status must not delete its object.
+    if (info.subresource && (verb === "delete" || verb === "deletecollection")) throw errors.methodNotAllowed(req.method);
     // Without a namespace, upstream serves a namespaced resource only as an all-namespaces list or watch.
     if (d.namespaced && !info.namespace) {
       if (info.name) throw errors.pathNotFound();
@@ -550,6 +566,19 @@ export class ApiHandler {
     };
     const decision = await this.options.authorizer.authorize(attrs);
     if (!decision.allowed) throw forbiddenError(attrs, decision.reason);
+  }
+
+  /**
+   * pods/<name>/{exec,attach,portforward,proxy}: upstream's method, authorization and pod checks, then an
+   * honest refusal, since no process backs a simulated container (pod-connect.ts).
+   */
+  private async connectPod(req: ApiRequest, info: ResourceRequestInfo, d: ResourceDescriptor, pods: ResourceStore): Promise<void> {
+    const sub = info.subresource as ConnectSubresource;
+    if (!CONNECT_METHODS[sub].includes(req.method)) throw errors.methodNotAllowed(req.method);
+    await this.authorize(req.user, connectVerb(req.method), info, d);
+    // AuthorizePodWebsocketUpgradeCreatePermission (on since 1.31): a GET that opens a stream needs create too.
+    if (req.method === "GET" && sub !== "proxy") await this.authorize(req.user, "create", info, d);
+    refuseConnect(sub, await pods.get(info.namespace, info.name ?? ""), req.query);
   }
 
   /** POST pods/<name>/eviction: a deletion that asks the pod's disruption budget first. */

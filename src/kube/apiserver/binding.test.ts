@@ -9,7 +9,7 @@ import type { StoredObject, UserInfo } from "../api/types.js";
 import { InProcessClient } from "../client/in-process-client.js";
 import { ApiHandler } from "./api-handler.js";
 import { mastersOnlyAuthorizer, SYSTEM_MASTERS } from "./auth/authorizer.js";
-import { StatusError } from "./status.js";
+import { refusal as statusOf } from "./refusal.case.js";
 
 const ADMIN: UserInfo = { username: "admin", groups: [SYSTEM_MASTERS, "system:authenticated"] };
 
@@ -40,15 +40,6 @@ const binding = (name: string, node: string, extra: Record<string, unknown> = {}
   target: { apiVersion: "v1", kind: "Node", name: node },
 });
 
-async function statusOf(p: Promise<unknown>): Promise<StatusError> {
-  try {
-    await p;
-  } catch (error) {
-    if (error instanceof StatusError) return error;
-    throw error;
-  }
-  throw new Error("the request succeeded");
-}
 
 const scheduled = (pod: StoredObject) => ((pod.status as { conditions?: Record<string, unknown>[] }).conditions ?? []).find((c) => c.type === "PodScheduled");
 

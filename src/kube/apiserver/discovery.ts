@@ -58,7 +58,8 @@ export function apiResourceList(descriptors: ResourceDescriptor[], group: string
           name: `${d.plural}/${sub}`,
           singularName: "",
           namespaced: d.namespaced,
-          ...(other ? { group: other.group, version: other.version } : {}),
+          // Named only when the subresource's kind lives in another group/version (eviction, token, scale).
+          ...(other && (other.group !== d.group || other.version !== d.version) ? { group: other.group, version: other.version } : {}),
           kind: other?.kind ?? d.kind,
           verbs: subresourceVerbs(sub),
         };
@@ -67,8 +68,21 @@ export function apiResourceList(descriptors: ResourceDescriptor[], group: string
   };
 }
 
-const subresourceVerbs = (sub: string): string[] =>
-  sub === "finalize" ? ["update"] : sub === "binding" || sub === "eviction" ? ["create"] : sub === "log" ? ["get"] : ["get", "patch", "update"];
+/** Upstream's discovery verbs per subresource; the rest (status, scale, approval, ephemeralcontainers, resize) are get/patch/update. */
+const SUBRESOURCE_VERBS: Record<string, string[]> = {
+  finalize: ["update"],
+  binding: ["create"],
+  eviction: ["create"],
+  token: ["create"],
+  log: ["get"],
+  // Connect subresources (rest.Connecter): the verbs of their HTTP methods.
+  attach: ["create", "get"],
+  exec: ["create", "get"],
+  portforward: ["create", "get"],
+  proxy: ["create", "delete", "get", "patch", "update"],
+};
+
+const subresourceVerbs = (sub: string): string[] => SUBRESOURCE_VERBS[sub] ?? ["get", "patch", "update"];
 
 /** A short stable hash of the resource's storage identity, as discovery publishes. */
 function storageVersionHash(d: ResourceDescriptor): string {

@@ -51,6 +51,10 @@ async function serve(req: IncomingMessage, res: ServerResponse, options: ApiHttp
     return sendStatus(res, errors.unauthorized());
   }
   let user = authenticated.user;
+  // Authentication's warnings (legacy tokens) go ahead of the handler's own Warning headers.
+  const authWarnings = (authenticated.warnings ?? []).map((w) => `299 - ${JSON.stringify(w)}`).join(", ");
+  const withWarnings = (headers: Record<string, string> | undefined) =>
+    authWarnings ? { ...headers, warning: headers?.warning ? `${authWarnings}, ${headers.warning}` : authWarnings } : headers;
   if (wantsImpersonation(req.headers)) {
     const acting = options.authorizer ? await impersonate(user, req.headersDistinct, options.authorizer) : { error: errors.forbidden("impersonation is not allowed") };
     if ("error" in acting) {
@@ -68,11 +72,11 @@ async function serve(req: IncomingMessage, res: ServerResponse, options: ApiHttp
   }
   const responder: ApiResponder = {
     send(status, contentType, payload, headers) {
-      res.writeHead(status, { "content-type": contentType, "cache-control": "no-cache, private", ...headers });
+      res.writeHead(status, { "content-type": contentType, "cache-control": "no-cache, private", ...withWarnings(headers) });
       res.end(payload);
     },
     stream(status, contentType) {
-      res.writeHead(status, { "content-type": contentType, "cache-control": "no-cache, private", "transfer-encoding": "chunked" });
+      res.writeHead(status, { "content-type": contentType, "cache-control": "no-cache, private", "transfer-encoding": "chunked", ...withWarnings(undefined) });
       res.flushHeaders();
       const listeners: (() => void)[] = [];
       let ended = false;

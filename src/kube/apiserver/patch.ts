@@ -542,6 +542,8 @@ export const CORE_PATCH_SCHEMA: PatchSchema = mergePatchSchemas(
       "spec.podCIDRs": { strategy: "merge" },
       "status.addresses": { strategy: "merge", mergeKey: "type" },
       secrets: byName(),
+      // admissionregistration/v1 Mutating/ValidatingWebhookConfiguration.
+      webhooks: byName(),
     },
   },
   conditionsByType(""),

@@ -45,6 +45,7 @@ export function parseRequestPath(path: string): RequestInfo {
     rest = rest.slice(2);
   }
   const [resource = "", name, subresource] = rest;
-  if (rest.length > 3) return { isResourceRequest: false, path };
+  // Only a proxy subresource carries a path of its own (`pods/<name>/proxy/<path>`).
+  if (rest.length > 3 && subresource !== "proxy") return { isResourceRequest: false, path };
   return { isResourceRequest: true, group, version, namespace, resource, name, subresource };
 }

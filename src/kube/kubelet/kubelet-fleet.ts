@@ -14,6 +14,7 @@ import type { ClusterNodeSource, NodeInstance } from "./node-source.js";
 import { admitPod, type Rejection } from "./pod-admission.js";
 import { chooseRun, exitLine, intervalLine, LOG_INTERVAL_MS, runLines, type ContainerRun } from "./pod-logs.js";
 import { PodRuntime, type RuntimeEvent, type RuntimeTimings } from "./pod-runtime.js";
+import { allocatedPod, resizeCompletedMessage, resizeRefusal, wantedResize } from "./pod-resize.js";
 import { fleetUsage, type FleetUsage } from "./usage.js";
 
 /** The real durations of the simulated runtime's steps (multiplied by the time scale). */
@@ -33,6 +34,8 @@ const recs = (v: unknown): Json[] => (Array.isArray(v) ? v.map(rec) : []);
 const podRef = (namespace: string, name: string, subresource?: string) => ({ version: "v1", plural: "pods", namespace, name, subresource });
 const nodeNameOf = (pod: StoredObject): string => String(rec(pod.spec).nodeName ?? "");
 const isTerminalPhase = (phase: unknown): boolean => phase === "Succeeded" || phase === "Failed";
+/** Pod conditions the kubelet removes when they stop holding. */
+const KUBELET_TRANSIENT_CONDITIONS = new Set(["PodResizePending", "PodResizeInProgress"]);
 
 export interface KubeletFleetOptions {
   nodeSource: ClusterNodeSource;
@@ -85,9 +88,12 @@ export class KubeletFleet {
   readonly events = new EventSink();
   private stopWatch?: () => void;
   private stopped = false;
+  private readonly tracksObservedGeneration: boolean;
 
   constructor(private readonly options: KubeletFleetOptions) {
     const { clock, timeScale } = options;
+    const [major = 1, minor = 0] = options.cluster.kubernetesPatch.split(".").map(Number);
+    this.tracksObservedGeneration = major > 1 || minor >= 34;
     this.timings = {
       sandboxMs: scaled(SANDBOX_MS, timeScale),
       pullMs: scaled(PULL_MS, timeScale),
@@ -241,6 +247,12 @@ export class KubeletFleet {
       agent.waitingForIp.delete(key);
       if (agent.ipam.release(key)) this.wakeIpWaiters(agent);
     }
+    if (nodeName) this.retryPendingResizes(nodeName);
+  }
+
+  /** Room freed on a node (a pod gone, finished or resized): deferred resizes there are tried again. */
+  private retryPendingResizes(nodeName: string): void {
+    for (const key of this.podsOnNode.get(nodeName) ?? []) if (this.runtimes.get(key)?.resizePending) this.queue.add(key);
   }
 
   private wakeIpWaiters(agent: NodeAgent): void {
@@ -263,6 +275,14 @@ export class KubeletFleet {
       if (running) out.push(pod);
     }
     return out;
+  }
+
+  /** The admitted pods of a node as they run: with the resources the kubelet allocated them (resizes it accepted). */
+  private allocatedPods(nodeName: string, except: string): StoredObject[] {
+    return this.admittedPods(nodeName, except).map((p) => {
+      const rt = this.runtimes.get(objectKey(p));
+      return rt && rt.pod.uid === p.metadata.uid ? allocatedPod(p, rt) : p;
+    });
   }
 
   private async syncPod(key: string): Promise<void> {
@@ -289,11 +309,11 @@ export class KubeletFleet {
         // Started by this kubelet before a restart of minieks: continue from the reported status.
         rt = PodRuntime.forPod(pod, now);
         rt.restore(status, agent.nodeIP);
-        this.written.set(key, JSON.stringify(rt.status(now, agent.nodeIP, recs(status.conditions))));
+        this.written.set(key, JSON.stringify(this.desiredStatus(pod, rt, now, agent)));
       } else {
         if (pod.metadata.deletionTimestamp) return this.deletePod(agent, pod);
         const node = this.nodes.get(nodeName) ?? (nodeObject(agent.instance, this.options.cluster, new Date(now)) as StoredObject);
-        const rejection = admitPod(pod, node, this.admittedPods(nodeName, key));
+        const rejection = admitPod(pod, node, this.allocatedPods(nodeName, key));
         if (rejection) return this.reject(agent, pod, rejection);
         rt = PodRuntime.forPod(pod, now);
         for (const problem of rt.problems) this.record(agent, pod, [{ type: "Warning", reason: "InvalidMinieksAnnotation", message: `${problem}; ignored` }]);
@@ -301,6 +321,10 @@ export class KubeletFleet {
       this.runtimes.set(key, rt);
     }
 
+    if (!pod.metadata.deletionTimestamp && !rt.isTerminal()) {
+      rt.addEphemeralContainers(rec(pod.spec), this.options.clock.now().getTime());
+      this.resize(agent, pod, rt);
+    }
     if (pod.metadata.deletionTimestamp) {
       const grace = pod.metadata.deletionGracePeriodSeconds ?? Number(rec(pod.spec).terminationGracePeriodSeconds ?? 30);
       this.record(agent, pod, rt.beginKill(this.options.clock.now().getTime(), grace, this.timings));
@@ -315,7 +339,7 @@ export class KubeletFleet {
     const now = this.options.clock.now().getTime();
     const { events, next } = rt.advance(now, this.timings, agent.images);
     this.record(agent, pod, events);
-    const desired = rt.status(now, agent.nodeIP, recs(rec(pod.status).conditions));
+    const desired = this.desiredStatus(pod, rt, now, agent);
     const json = JSON.stringify(desired);
     // The first report waits for the sandbox (so a plain pod is written at most three times).
     const sandboxPending = rt.sandboxReadyAt !== undefined && rt.sandboxReadyAt > now && !this.written.has(key);
@@ -325,9 +349,45 @@ export class KubeletFleet {
       this.written.set(key, json);
     }
     this.checkFollowers(key);
-    if (rt.isTerminal() && agent.ipam.release(key)) this.wakeIpWaiters(agent);
+    if (rt.isTerminal() && agent.ipam.release(key)) {
+      this.wakeIpWaiters(agent);
+      this.retryPendingResizes(nodeName);
+    }
     if (rt.killed) return this.deletePod(agent, pod);
     if (next !== undefined) this.queue.addAfter(key, next - now);
+  }
+
+  /** The status the kubelet reports for the pod now. */
+  private desiredStatus(pod: StoredObject, rt: PodRuntime, now: number, agent: NodeAgent): Json {
+    const desired = rt.status(now, agent.nodeIP, recs(rec(pod.status).conditions));
+    // PodObservedGenerationTracking (beta, on since 1.34): the pod generation this status reflects.
+    if (this.tracksObservedGeneration && pod.metadata.generation !== undefined) desired.observedGeneration = pod.metadata.generation;
+    return desired;
+  }
+
+  /**
+   * pods/resize on the node: containers asking for other resources than they run with get them when the
+   * pod still fits its node (a ResizeCompleted event), else the pod shows PodResizePending (Infeasible or
+   * Deferred) until a later sync finds room.
+   */
+  private resize(agent: NodeAgent, pod: StoredObject, rt: PodRuntime): void {
+    const wanted = wantedResize(pod, rt);
+    if (wanted.size === 0) {
+      rt.resizePending = undefined;
+      return;
+    }
+    const key = objectKey(pod);
+    const nodeName = nodeNameOf(pod);
+    const node = this.nodes.get(nodeName) ?? (nodeObject(agent.instance, this.options.cluster, this.options.clock.now()) as StoredObject);
+    const refusal = resizeRefusal(pod, node, this.allocatedPods(nodeName, key));
+    if (refusal) {
+      rt.resizePending = refusal;
+      return;
+    }
+    for (const [container, resources] of wanted) container.allocated = resources;
+    rt.resizePending = undefined;
+    this.retryPendingResizes(nodeName);
+    this.record(agent, pod, [{ type: "Normal", reason: "ResizeCompleted", message: resizeCompletedMessage(pod) }]);
   }
 
   /** Sets up the pod's network: its own secondary IP from ipamd, or the node's address for hostNetwork pods. */
@@ -356,7 +416,7 @@ export class KubeletFleet {
       'plugin type="aws-cni" name="aws-cni" failed (add): add cmd: failed to assign an IP address to container';
     this.record(agent, pod, [{ type: "Warning", reason: "FailedCreatePodSandBox", message }]);
     const now = this.options.clock.now().getTime();
-    const desired = rt.status(now, agent.nodeIP, recs(rec(pod.status).conditions));
+    const desired = this.desiredStatus(pod, rt, now, agent);
     const json = JSON.stringify(desired);
     if (json !== this.written.get(key)) {
       await this.writeStatus(agent, pod, desired);
@@ -380,9 +440,14 @@ export class KubeletFleet {
     const conditions = recs(status.conditions).map((c) =>
       Object.fromEntries(Object.entries(c).filter(([field, value]) => value !== null || field === "lastProbeTime" || has(c.type, field))),
     );
+    // Conditions the kubelet sets only while they hold (PodResizePending) are deleted once they do not.
+    const gone = recs(rec(pod.status).conditions)
+      .filter((c) => KUBELET_TRANSIENT_CONDITIONS.has(String(c.type)) && !conditions.some((x) => x.type === c.type))
+      .map((c) => ({ type: c.type, $patch: "delete" }));
+    const listed = [...conditions, ...gone];
     const body = {
       metadata: { uid: pod.metadata.uid },
-      status: { ...status, ...(conditions.length ? { conditions, "$setElementOrder/conditions": conditions.map((c) => ({ type: c.type })) } : {}) },
+      status: { ...status, ...(conditions.length ? { conditions: listed, "$setElementOrder/conditions": conditions.map((c) => ({ type: c.type })) } : {}) },
     };
     try {
       await agent.client.patch(podRef(pod.metadata.namespace ?? "", pod.metadata.name ?? "", "status"), body, "strategic");

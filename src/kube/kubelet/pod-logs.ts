@@ -36,13 +36,19 @@ export interface ContainerRun {
  */
 export function chooseRun(pod: StoredObject, container: string, previous: boolean): ContainerRun {
   const status = rec(pod.status);
-  const statuses = [...(status.containerStatuses as unknown[] | undefined ?? []), ...(status.initContainerStatuses as unknown[] | undefined ?? [])].map(rec);
+  const statuses = [
+    ...(status.containerStatuses as unknown[] | undefined ?? []),
+    ...(status.initContainerStatuses as unknown[] | undefined ?? []),
+    ...(status.ephemeralContainerStatuses as unknown[] | undefined ?? []),
+  ].map(rec);
   const podName = pod.metadata.name ?? "";
   const cs = statuses.find((s) => s.name === container);
   const q = JSON.stringify;
   if (!cs) throw errors.badRequest(`container ${q(container)} in pod ${q(podName)} is not available`);
   const spec = rec(pod.spec);
-  const specOf = [...((spec.containers as unknown[]) ?? []), ...((spec.initContainers as unknown[]) ?? [])].map(rec).find((c) => c.name === container);
+  const specOf = [...((spec.containers as unknown[]) ?? []), ...((spec.initContainers as unknown[]) ?? []), ...((spec.ephemeralContainers as unknown[]) ?? [])]
+    .map(rec)
+    .find((c) => c.name === container);
   const image = String(specOf?.image ?? cs.image ?? "");
   const readyDelayMs = containerBehaviour(pod, container).behaviour.readyDelayMs;
   const restartCount = Number(cs.restartCount ?? 0);

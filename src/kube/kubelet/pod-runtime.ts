@@ -70,12 +70,21 @@ export class ContainerRuntime {
   last?: Terminated;
   /** The back-off the next exit waits (0 until the first restart). */
   backoffMs = 0;
+  /**
+   * The resources the container runs with (status.containerStatuses[].resources): the spec's at
+   * admission, then each resize the kubelet accepts (pods/resize).
+   */
+  allocated: Json;
 
   constructor(
     readonly spec: Json,
     readonly init: boolean,
     readonly behaviour: ContainerBehaviour,
-  ) {}
+    /** An ephemeral container (kubectl debug): set when it was added; it starts then and never restarts. */
+    readonly ephemeral?: { addedAt: number },
+  ) {
+    this.allocated = rec(spec.resources);
+  }
 
   get name(): string {
     return String(this.spec.name ?? "");
@@ -118,6 +127,8 @@ export interface PodIdentity {
 export class PodRuntime {
   readonly init: ContainerRuntime[];
   readonly main: ContainerRuntime[];
+  /** Ephemeral containers, in the order they were added (spec.ephemeralContainers). */
+  readonly ephemeral: ContainerRuntime[] = [];
   readonly restartPolicy: string;
   readonly hostNetwork: boolean;
   readonly problems: string[] = [];
@@ -132,13 +143,15 @@ export class PodRuntime {
   /** The containers were stopped for the deletion. */
   killed = false;
   private initDoneAt?: number;
+  /** A pods/resize the node cannot accommodate now (the PodResizePending condition), or none. */
+  resizePending?: { reason: "Infeasible" | "Deferred"; message: string };
   /** Transition times of the conditions this kubelet owns. */
   private readonly since = new Map<string, { status: string; at: number }>();
 
   constructor(
     readonly pod: PodIdentity,
     spec: Json,
-    behaviourOf: (container: string) => { behaviour: ContainerBehaviour; problems: string[] },
+    private readonly behaviourOf: (container: string) => { behaviour: ContainerBehaviour; problems: string[] },
     admittedAt: number,
   ) {
     const make = (c: Json, init: boolean) => {
@@ -154,6 +167,26 @@ export class PodRuntime {
     this.hostNetwork = spec.hostNetwork === true;
     this.gates = recs(spec.readinessGates).map((g) => String(g.conditionType ?? "")).filter(Boolean);
     this.admittedAt = admittedAt;
+    this.addEphemeralContainers(spec, admittedAt);
+  }
+
+  /**
+   * Takes in the ephemeral containers added to the spec since the last look (pods/ephemeralcontainers);
+   * each starts from `now`. Returns whether there were any.
+   */
+  addEphemeralContainers(spec: Json, now: number): boolean {
+    const known = new Set(this.ephemeral.map((c) => c.name));
+    let added = false;
+    for (const c of recs(spec.ephemeralContainers)) {
+      const name = String(c.name ?? "");
+      if (!name || known.has(name)) continue;
+      const { behaviour, problems } = this.behaviourOf(name);
+      this.problems.push(...problems);
+      this.ephemeral.push(new ContainerRuntime(c, false, behaviour, { addedAt: now }));
+      known.add(name);
+      added = true;
+    }
+    return added;
   }
 
   static forPod(pod: StoredObject, admittedAt: number): PodRuntime {
@@ -166,7 +199,7 @@ export class PodRuntime {
   }
 
   get containers(): ContainerRuntime[] {
-    return [...this.init, ...this.main];
+    return [...this.init, ...this.main, ...this.ephemeral];
   }
 
   /** The sandbox exists (with its address) from `at`. */
@@ -222,6 +255,10 @@ export class PodRuntime {
       }
       if (initDone && this.initDoneAt === undefined) this.initDoneAt = begin;
       if (this.initDoneAt !== undefined) for (const c of this.main) step(c, this.initDoneAt, env);
+      // Ephemeral containers start as soon as they are added, even before initialization completes, but
+      // not in a pod that has finished.
+      const finished = this.isTerminal();
+      for (const c of this.ephemeral) if (!finished || c.stage.kind !== "idle") step(c, Math.max(this.sandboxReadyAt, c.ephemeral?.addedAt ?? 0), env);
       // Sidecars stop once the regular containers have finished for good.
       if (this.initDoneAt !== undefined && this.main.every((c) => c.isDone())) {
         for (const c of this.init.filter((s) => s.sidecar && s.stage.kind !== "exited")) stopContainer(c, now, this.pod.uid);
@@ -306,6 +343,17 @@ export class PodRuntime {
       containerStatuses: this.main.map((c) => this.containerStatus(c, now)),
     };
     if (this.init.length > 0) status.initContainerStatuses = this.init.map((c) => this.containerStatus(c, now));
+    if (this.ephemeral.length > 0) status.ephemeralContainerStatuses = this.ephemeral.map((c) => this.containerStatus(c, now));
+    if (this.resizePending && !terminal) {
+      conditions.push({
+        type: "PodResizePending",
+        status: "True",
+        lastProbeTime: null,
+        lastTransitionTime: iso(this.transition(`PodResizePending/${this.resizePending.reason}`, "True", now)),
+        reason: this.resizePending.reason,
+        message: this.resizePending.message,
+      });
+    }
     if (sandboxUp && this.podIP) {
       status.podIP = this.podIP;
       status.podIPs = [{ ip: this.podIP }];
@@ -358,8 +406,15 @@ export class PodRuntime {
     const byName = (list: unknown) => new Map(recs(list).map((s) => [String(s.name ?? ""), s]));
     const initStatuses = byName(status.initContainerStatuses);
     const mainStatuses = byName(status.containerStatuses);
+    const ephemeralStatuses = byName(status.ephemeralContainerStatuses);
     for (const c of this.init) restoreOne(c, initStatuses.get(c.name));
     for (const c of this.main) restoreOne(c, mainStatuses.get(c.name));
+    for (const c of this.ephemeral) restoreOne(c, ephemeralStatuses.get(c.name));
+    // The resources a container runs with survive a restart of the kubelet (its allocation checkpoint).
+    for (const c of [...this.init, ...this.main]) {
+      const reported = (c.init ? initStatuses : mainStatuses).get(c.name)?.resources;
+      if (reported !== undefined) c.allocated = rec(reported);
+    }
     if (recs(status.conditions).find((c) => c.type === "Initialized")?.status === "True") {
       this.initDoneAt = this.init.reduce((t, c) => Math.max(t, c.current?.finishedAt ?? t), this.sandboxReadyAt ?? this.admittedAt);
     }
@@ -391,7 +446,7 @@ export class PodRuntime {
       const pod = `${this.pod.name}_${this.pod.namespace}(${this.pod.uid})`;
       state = { waiting: { reason: "CrashLoopBackOff", message: `back-off ${formatGoDuration(s.delayMs)} restarting failed container=${c.name} pod=${pod}` } };
     } else {
-      const initPending = !c.init && this.initDoneAt === undefined && this.init.length > 0;
+      const initPending = !c.init && !c.ephemeral && this.initDoneAt === undefined && this.init.length > 0;
       state = { waiting: { reason: c.init || initPending ? "PodInitializing" : "ContainerCreating" } };
     }
     // Until a container exists, the status shows the image as the spec names it.
@@ -400,7 +455,8 @@ export class PodRuntime {
       name: c.name,
       image: created ? normalizeImage(c.image) : c.image,
       imageID: created ? imageId(c.image) : "",
-      ready: c.isReady(now),
+      // An ephemeral container is never ready: it serves nothing.
+      ready: c.ephemeral ? false : c.isReady(now),
       started,
       restartCount: c.restartCount,
       state,
@@ -409,8 +465,8 @@ export class PodRuntime {
     if (started) out.containerID = c.runningContainerId(this.pod.uid);
     else if (s.kind === "exited" && c.current) out.containerID = c.current.containerID;
     else if (c.last) out.containerID = c.last.containerID;
-    const resources = rec(c.spec.resources);
-    if (Object.keys(resources).length > 0) out.resources = resources;
+    // The resources the container runs with (ephemeral containers have none to report).
+    if (!c.ephemeral && Object.keys(c.allocated).length > 0) out.resources = c.allocated;
     if (created) out.user = { linux: { uid: 0, gid: 0, supplementalGroups: [0] } };
     const mounts = recs(c.spec.volumeMounts);
     if (mounts.length > 0) {
@@ -505,11 +561,12 @@ function exitContainer(c: ContainerRuntime, startedAt: number, at: number, exitC
     finishedAt: at,
     containerID: c.runningContainerId(env.pod.uid),
   };
-  const restart = c.sidecar
-    ? true
-    : c.init
-      ? exitCode !== 0 && env.restartPolicy !== "Never"
-      : env.restartPolicy === "Always" || (env.restartPolicy === "OnFailure" && exitCode !== 0);
+  // Ephemeral containers are never restarted; sidecars always are.
+  let restart: boolean;
+  if (c.ephemeral) restart = false;
+  else if (c.sidecar) restart = true;
+  else if (c.init) restart = exitCode !== 0 && env.restartPolicy !== "Never";
+  else restart = env.restartPolicy === "Always" || (env.restartPolicy === "OnFailure" && exitCode !== 0);
   if (!restart) {
     c.current = run;
     c.stage = { kind: "exited" };

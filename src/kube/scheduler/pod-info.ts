@@ -2,6 +2,7 @@ import type { StoredObject } from "../api/types.js";
 import { objectKey } from "../client/informer.js";
 import { type Json, num, rec, recs, str, stringMap, strs, timeOf } from "./json.js";
 import { podRequests, type Resources } from "./resources.js";
+import { parseQuantity } from "../api/quantity.js";
 import {
   compileLabelSelector,
   compileNodeSelector,
@@ -116,6 +117,33 @@ function spreadConstraint(c: Json, labels: Labels): SpreadConstraint {
   };
 }
 
+const larger = (a: unknown, b: unknown): unknown => ((parseQuantity(b) ?? 0) > (parseQuantity(a) ?? 0) ? b : a);
+
+/**
+ * InPlacePodVerticalScaling (resource.PodRequests with UseStatusResources): a container counts the larger
+ * of what its spec asks and what it runs with (status.containerStatuses[].resources) while a resize is in
+ * flight, and only what it runs with when the kubelet found the resize Infeasible. The spec itself when
+ * nothing differs (the common case, kept cheap).
+ */
+function resizeAwareSpec(spec: Json, status: Json): Json {
+  const statuses = recs(status.containerStatuses);
+  if (statuses.length === 0) return spec;
+  const running = new Map(statuses.filter((cs) => cs.resources !== undefined).map((cs) => [str(cs.name), rec(rec(cs.resources).requests)]));
+  if (running.size === 0) return spec;
+  const infeasible = recs(status.conditions).some((c) => c.type === "PodResizePending" && c.reason === "Infeasible");
+  let changed = false;
+  const containers = recs(spec.containers).map((c) => {
+    const actual = running.get(str(c.name));
+    const asked = rec(rec(c.resources).requests);
+    if (!actual || JSON.stringify(actual) === JSON.stringify(asked)) return c;
+    const requests: Json = infeasible ? { ...actual } : { ...asked };
+    if (!infeasible) for (const [name, q] of Object.entries(actual)) requests[name] = requests[name] === undefined ? q : larger(requests[name], q);
+    changed = true;
+    return { ...c, resources: { ...rec(c.resources), requests } };
+  });
+  return changed ? { ...spec, containers } : spec;
+}
+
 /** Parses a pod for scheduling. */
 export function podInfoOf(pod: StoredObject): PodInfo {
   const spec = rec(pod.spec);
@@ -138,8 +166,9 @@ export function podInfoOf(pod: StoredObject): PodInfo {
   }
   const created = timeOf(pod.metadata.creationTimestamp);
   const nodeSelector = stringMap(spec.nodeSelector);
-  const requests = podRequests(spec);
-  const nonZero = podRequests(spec, true);
+  const accounted = resizeAwareSpec(spec, status);
+  const requests = podRequests(accounted);
+  const nonZero = podRequests(accounted, true);
   return {
     key: objectKey(pod),
     uid: pod.metadata.uid ?? "",

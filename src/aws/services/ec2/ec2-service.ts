@@ -3,7 +3,7 @@ import { ec2Id } from "../../../shared/ids.js";
 import { AwsError, operation, type AwsService, type RequestContext } from "../../protocol/operation.js";
 import { availabilityZones } from "./regions.js";
 import { contains, overlaps, parseCidr } from "./cidr.js";
-import { availableIpCount, type Ec2State, type SubnetRecord, type VpcRecord } from "./ec2-state.js";
+import { availableIpCount, hasAllocations, type Ec2State, type SubnetRecord, type VpcRecord } from "./ec2-state.js";
 import { filterList, matchesFilters, tagSet, tagSpecifications, tagsFor } from "./filters.js";
 import { instanceOperations } from "./instance-operations.js";
 import { instanceTypeOperations } from "./instance-type-operations.js";
@@ -193,7 +193,7 @@ export function createEc2Service(state: Ec2State, compute: { instances: Ec2Insta
             defaultForAz: false,
             mapPublicIpOnLaunch: false,
             tags: tagsFor("subnet", input.TagSpecification),
-            allocations: [],
+            allocatedCount: 0,
           };
           await state.subnets.create(ctx, subnet.subnetId, subnet);
           return { subnet: subnetWire(subnet, ctx.region) };
@@ -206,7 +206,7 @@ export function createEc2Service(state: Ec2State, compute: { instances: Ec2Insta
           await ready(ctx);
           const subnet = await state.subnets.get(ctx, input.SubnetId);
           if (!subnet) throw new AwsError("InvalidSubnetID.NotFound", `The subnet ID '${input.SubnetId}' does not exist`);
-          if (subnet.allocations.length > 0) {
+          if (hasAllocations(subnet)) {
             throw new AwsError("DependencyViolation", `The subnet '${input.SubnetId}' has dependencies and cannot be deleted.`);
           }
           await state.subnets.delete(ctx, input.SubnetId);

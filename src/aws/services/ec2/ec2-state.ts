@@ -21,6 +21,11 @@ export interface IpAllocation {
   description: string;
 }
 
+/** One taken address, its own record (`<subnetId>/<ip>`): creating it is what claims the address. */
+interface AddressRecord extends IpAllocation {
+  subnetId: string;
+}
+
 export interface SubnetRecord {
   subnetId: string;
   vpcId: string;
@@ -31,13 +36,21 @@ export interface SubnetRecord {
   defaultForAz: boolean;
   mapPublicIpOnLaunch: boolean;
   tags: Record<string, string>;
-  allocations: IpAllocation[];
+  /** How many of its addresses are taken: each one is an address record. */
+  allocatedCount: number;
+  /** Data directories from before address records kept the addresses here (moved out on first use). */
+  allocations?: IpAllocation[];
 }
+
+const takenCount = (subnet: SubnetRecord): number => subnet.allocatedCount ?? subnet.allocations?.length ?? 0;
 
 export const availableIpCount = (subnet: SubnetRecord): number => {
   const cidr = parseCidr(subnet.cidrBlock);
-  return cidr ? size(cidr) - SUBNET_RESERVED_ADDRESSES - subnet.allocations.length : 0;
+  return cidr ? size(cidr) - SUBNET_RESERVED_ADDRESSES - takenCount(subnet) : 0;
 };
+
+/** Whether any address of the subnet is in use (DeleteSubnet refuses then). */
+export const hasAllocations = (subnet: SubnetRecord): boolean => takenCount(subnet) > 0;
 
 /** Deterministic ids for the default VPC, so creating it twice (or from two processes) is harmless. */
 const stableId = (prefix: string, ...parts: string[]): string =>
@@ -50,13 +63,15 @@ const subnetFullForInstances = (subnetId: string) =>
 /**
  * EC2's VPCs, subnets, instances and network interfaces for every account and region. Each
  * region starts with AWS's default VPC, 172.31.0.0/16, with one /20 default subnet per zone.
- * Every address in use is an allocation on its subnet, so AvailableIpAddressCount is exact.
+ * Every address in use is a record of its own (created to claim it, so two writers never take the
+ * same one) and counted on its subnet, so AvailableIpAddressCount is exact and cheap.
  */
 export class Ec2State {
   readonly vpcs: RecordStore<VpcRecord>;
   readonly subnets: RecordStore<SubnetRecord>;
   readonly instances: RecordStore<InstanceRecord>;
   readonly networkInterfaces: RecordStore<NetworkInterfaceRecord>;
+  private readonly addresses: RecordStore<AddressRecord>;
   private readonly defaultVpcReady = new Map<string, Promise<void>>();
 
   constructor(private readonly storage: Storage) {
@@ -64,6 +79,7 @@ export class Ec2State {
     this.subnets = new RecordStore(storage, "ec2", "subnets");
     this.instances = new RecordStore(storage, "ec2", "instances");
     this.networkInterfaces = new RecordStore(storage, "ec2", "network-interfaces");
+    this.addresses = new RecordStore(storage, "ec2", "subnet-addresses");
   }
 
   /** Every account and region that holds EC2 records of `kind` (start-up resumes them). */
@@ -115,7 +131,7 @@ export class Ec2State {
         defaultForAz: true,
         mapPublicIpOnLaunch: true,
         tags: {},
-        allocations: [],
+        allocatedCount: 0,
       });
     }
   }
@@ -128,7 +144,8 @@ export class Ec2State {
 
   /**
    * Takes `count` free addresses from the subnet for `owner`, all or none; `whenFull` makes the
-   * error of the calling operation (EC2 words it differently per API).
+   * error of the calling operation (EC2 words it differently per API). The subnet's count is
+   * reserved first, then each address is claimed by creating its record.
    */
   async allocateIps(
     scope: Scope,
@@ -138,53 +155,78 @@ export class Ec2State {
     description: string,
     whenFull: () => AwsError,
   ): Promise<string[]> {
-    let allocated: string[] = [];
-    const updated = await this.subnets.update(scope, subnetId, (subnet) => {
-      const cidr = parseCidr(subnet.cidrBlock);
+    await this.moveLegacyAllocations(scope, subnetId);
+    let cidr: { base: number; prefix: number } | undefined;
+    const reserved = await this.subnets.update(scope, subnetId, (subnet) => {
+      cidr = parseCidr(subnet.cidrBlock);
       if (!cidr || availableIpCount(subnet) < count) throw whenFull();
-      const used = new Set(subnet.allocations.map((a) => a.ip));
-      allocated = [];
-      for (let i = 0; i < count; i++) {
-        const ip = pickFreeAddress(cidr, used);
-        used.add(ip);
-        allocated.push(ip);
-      }
-      return { ...subnet, allocations: [...subnet.allocations, ...allocated.map((ip) => ({ ip, owner, description }))] };
+      return { ...subnet, allocatedCount: takenCount(subnet) + count };
     });
-    if (!updated) throw new AwsError("InvalidSubnetID.NotFound", `The subnet ID '${subnetId}' does not exist`);
+    if (!reserved || !cidr) throw new AwsError("InvalidSubnetID.NotFound", `The subnet ID '${subnetId}' does not exist`);
+    const allocated: string[] = [];
+    try {
+      for (let i = 0; i < count; i++) allocated.push(await this.claimAddress(scope, subnetId, cidr, { ip: "", owner, description }));
+    } catch (error) {
+      await this.releaseAddresses(scope, subnetId, allocated, owner);
+      await this.uncount(scope, subnetId, count - allocated.length);
+      throw error;
+    }
     return allocated;
   }
 
-  /** Returns addresses to the subnet: the given ones, or every one `owner` holds there. */
-  async releaseAddresses(scope: Scope, subnetId: string, which: { ips: string[] } | { owner: string }): Promise<void> {
-    const drop = "ips" in which ? (a: IpAllocation) => which.ips.includes(a.ip) : (a: IpAllocation) => a.owner === which.owner;
-    await this.subnets.update(scope, subnetId, (s) =>
-      s.allocations.some(drop) ? { ...s, allocations: s.allocations.filter((a) => !drop(a)) } : s,
-    );
+  /** Claims one free address of the range (the count says there is one): random ones first, as AWS, then the first free. */
+  private async claimAddress(scope: Scope, subnetId: string, cidr: { base: number; prefix: number }, claim: IpAllocation): Promise<string> {
+    const { first, last } = usableRange(cidr);
+    const take = (ip: string) => this.addresses.create(scope, `${subnetId}/${ip}`, { ...claim, ip, subnetId });
+    for (let attempt = 0; attempt < 32; attempt++) {
+      const ip = formatIpv4(randomInt(first, last + 1));
+      if (await take(ip)) return ip;
+    }
+    const used = new Set((await this.addresses.list(scope, `${subnetId}/`)).map((a) => a.ip));
+    for (let n = first; n <= last; n++) {
+      const ip = formatIpv4(n);
+      if (!used.has(ip) && (await take(ip))) return ip;
+    }
+    throw new Error("no free address although the subnet's count said there was one");
   }
 
-  /** Returns every address `owner` holds in the scope's subnets. */
+  /** Returns addresses to the subnet: those of `ips` that `owner` holds (all of `ips` without an owner). */
+  async releaseAddresses(scope: Scope, subnetId: string, ips: string[], owner?: string): Promise<void> {
+    let released = 0;
+    for (const ip of ips) {
+      let mine = false;
+      await this.addresses.update(scope, `${subnetId}/${ip}`, (a) => {
+        mine = owner === undefined || a.owner === owner;
+        return mine ? undefined : a;
+      });
+      if (mine) released++;
+    }
+    await this.uncount(scope, subnetId, released);
+  }
+
+  /** Returns every address `owner` holds in the scope's subnets (reads them all: for rare calls, e.g. deleting a cluster). */
   async releaseIps(scope: Scope, owner: string): Promise<void> {
     for (const subnet of await this.subnets.list(scope)) {
-      if (!subnet.allocations.some((a) => a.owner === owner)) continue;
-      await this.subnets.update(scope, subnet.subnetId, (s) => ({
-        ...s,
-        allocations: s.allocations.filter((a) => a.owner !== owner),
-      }));
+      await this.moveLegacyAllocations(scope, subnet.subnetId);
+      const held = (await this.addresses.list(scope, `${subnet.subnetId}/`)).filter((a) => a.owner === owner).map((a) => a.ip);
+      if (held.length > 0) await this.releaseAddresses(scope, subnet.subnetId, held, owner);
     }
   }
-}
 
-/** AWS hands out addresses from anywhere in the usable range, not in order. */
-function pickFreeAddress(cidr: { base: number; prefix: number }, used: Set<string>): string {
-  const { first, last } = usableRange(cidr);
-  for (let attempt = 0; attempt < 32; attempt++) {
-    const candidate = formatIpv4(randomInt(first, last + 1));
-    if (!used.has(candidate)) return candidate;
+  private async uncount(scope: Scope, subnetId: string, n: number): Promise<void> {
+    if (n <= 0) return;
+    await this.subnets.update(scope, subnetId, (s) => ({ ...s, allocatedCount: Math.max(0, takenCount(s) - n) }));
   }
-  for (let n = first; n <= last; n++) {
-    const candidate = formatIpv4(n);
-    if (!used.has(candidate)) return candidate;
+
+  /** A subnet written before address records: its allocations become records (once). */
+  private async moveLegacyAllocations(scope: Scope, subnetId: string): Promise<void> {
+    const subnet = await this.subnets.get(scope, subnetId);
+    if (!subnet?.allocations) return;
+    for (const a of subnet.allocations) await this.addresses.create(scope, `${subnetId}/${a.ip}`, { ...a, subnetId });
+    await this.subnets.update(scope, subnetId, (s) => {
+      if (!s.allocations) return s;
+      const { allocations, ...rest } = s;
+      return { ...rest, allocatedCount: allocations.length };
+    });
   }
-  throw new Error("no free address although the count said there was one");
 }

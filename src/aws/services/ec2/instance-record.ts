@@ -94,3 +94,6 @@ export interface NetworkInterfaceRecord {
   tags: Record<string, string>;
   attachment?: NetworkInterfaceAttachmentRecord;
 }
+
+/** Every address of an ENI: its primary and its secondaries. */
+export const addressesOf = (eni: NetworkInterfaceRecord): string[] => [eni.privateIpAddress, ...eni.secondaryPrivateIpAddresses];

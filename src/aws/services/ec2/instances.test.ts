@@ -73,7 +73,7 @@ describe("EC2 instances", () => {
     await assert.rejects(instances.terminate(scope, ["i-0123456789abcdef0"]), (e: unknown) =>
       e instanceof AwsError && e.code === "InvalidInstanceID.NotFound" && e.message === "The instance ID 'i-0123456789abcdef0' does not exist");
     const vpc = (await state.vpcs.list(scope))[0];
-    const tiny = { ...(await state.subnets.list(scope))[0]!, subnetId: "subnet-tiny", cidrBlock: "172.31.255.240/28", vpcId: vpc?.vpcId ?? "", allocations: [] };
+    const tiny = { ...(await state.subnets.list(scope))[0]!, subnetId: "subnet-tiny", cidrBlock: "172.31.255.240/28", vpcId: vpc?.vpcId ?? "", allocatedCount: 0 };
     await state.subnets.create(scope, tiny.subnetId, tiny);
     for (let i = 0; i < 11; i++) await instances.launch(scope, launchSpec({ subnetId: "subnet-tiny" }));
     await assert.rejects(instances.launch(scope, launchSpec({ subnetId: "subnet-tiny" })), (e: unknown) =>

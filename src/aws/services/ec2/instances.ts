@@ -6,7 +6,7 @@ import { AwsError } from "../../protocol/operation.js";
 import type { Scope } from "../../records.js";
 import type { Ec2State } from "./ec2-state.js";
 import { findInstanceType } from "./instance-types.js";
-import type { InstanceAttachment, InstanceRecord, InstanceStateName, NetworkInterfaceRecord, NodeConfig } from "./instance-record.js";
+import { addressesOf, type InstanceAttachment, type InstanceRecord, type InstanceStateName, type NetworkInterfaceRecord, type NodeConfig } from "./instance-record.js";
 
 /** EC2's durations (observed typical values), scaled by the time-scale setting (0 = instant). */
 export const EC2_DURATIONS = {
@@ -139,7 +139,7 @@ export class Ec2Instances {
       await this.state.instances.create(scope, instanceId, instance);
     } catch (error) {
       await this.state.networkInterfaces.delete(scope, eniId);
-      await this.state.releaseAddresses(scope, subnet.subnetId, { owner: eniId });
+      await this.state.releaseAddresses(scope, subnet.subnetId, [ip], eniId);
       throw error;
     }
     this.changed(scope, instance);
@@ -293,7 +293,7 @@ export class Ec2Instances {
     if (eni.attachment.deleteOnTermination) {
       // Record first: an address assigned meanwhile finds no ENI and is given back by its caller.
       await this.state.networkInterfaces.delete(scope, eni.networkInterfaceId);
-      await this.state.releaseAddresses(scope, eni.subnetId, { owner: eni.networkInterfaceId });
+      await this.state.releaseAddresses(scope, eni.subnetId, addressesOf(eni), eni.networkInterfaceId);
     } else {
       await this.state.networkInterfaces.update(scope, eni.networkInterfaceId, (e) => ({ ...e, attachment: undefined }));
     }

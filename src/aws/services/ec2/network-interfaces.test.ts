@@ -52,7 +52,7 @@ describe("ENIs and secondary addresses", () => {
     const { instances, network, state, scope, launchSpec } = await ec2Fixture(0);
     const vpc = (await state.vpcs.list(scope))[0];
     const base = (await state.subnets.list(scope))[0]!;
-    await state.subnets.create(scope, "subnet-tiny", { ...base, subnetId: "subnet-tiny", cidrBlock: "172.31.255.240/28", vpcId: vpc?.vpcId ?? "", allocations: [] });
+    await state.subnets.create(scope, "subnet-tiny", { ...base, subnetId: "subnet-tiny", cidrBlock: "172.31.255.240/28", vpcId: vpc?.vpcId ?? "", allocatedCount: 0 });
     const instance = await instances.launch(scope, launchSpec({ subnetId: "subnet-tiny", instanceType: "m5.large" }));
     await network.assign(scope, instance.primaryNetworkInterfaceId, 9);
     const eni = await network.attachNew(scope, instance.instanceId);

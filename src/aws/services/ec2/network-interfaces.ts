@@ -5,7 +5,7 @@ import type { Scope } from "../../records.js";
 import type { Ec2State } from "./ec2-state.js";
 import { instanceNotFound, randomMac } from "./instances.js";
 import { findInstanceType } from "./instance-types.js";
-import type { InstanceRecord, NetworkInterfaceRecord } from "./instance-record.js";
+import { addressesOf, type InstanceRecord, type NetworkInterfaceRecord } from "./instance-record.js";
 
 /** EC2's errors for the ENI calls, worded as EC2 words them. */
 const eniNotFound = (id: string) => new AwsError("InvalidNetworkInterfaceID.NotFound", `The networkInterface ID '${id}' does not exist`);
@@ -166,7 +166,7 @@ export class Ec2Network {
       throw new AwsError("InvalidNetworkInterface.InUse", `The networkInterface ID '${networkInterfaceId}' is currently in use.`);
     }
     await this.state.networkInterfaces.delete(scope, networkInterfaceId);
-    await this.state.releaseAddresses(scope, eni.subnetId, { owner: networkInterfaceId });
+    await this.state.releaseAddresses(scope, eni.subnetId, addressesOf(eni), networkInterfaceId);
   }
 
   /** AssignPrivateIpAddresses by count: all of them or an error, never part. */
@@ -183,7 +183,7 @@ export class Ec2Network {
       });
       if (!updated) throw eniNotFound(networkInterfaceId);
     } catch (error) {
-      await this.state.releaseAddresses(scope, eni.subnetId, { ips });
+      await this.state.releaseAddresses(scope, eni.subnetId, ips, networkInterfaceId);
       throw error;
     }
     return ips;
@@ -201,7 +201,7 @@ export class Ec2Network {
       }
       return { ...current, secondaryPrivateIpAddresses: current.secondaryPrivateIpAddresses.filter((ip) => !ips.includes(ip)) };
     });
-    await this.state.releaseAddresses(scope, eni.subnetId, { ips });
+    await this.state.releaseAddresses(scope, eni.subnetId, ips, networkInterfaceId);
   }
 
   /** An attached ENI holds at most the type's IPv4 addresses; a detached one is checked when attached. */

@@ -18,6 +18,7 @@ import type { ClusterRecord } from "./cluster-record.js";
 import { EKS_ROUTES } from "./routes.js";
 import { DEFAULT_KUBERNETES_VERSION, describeVersion, findVersion, KUBERNETES_VERSIONS, versionStatus } from "./versions.js";
 import { decodeNextToken, encodeNextToken } from "./pagination.js";
+import { eksOidcIssuer } from "../../../kube/apiserver/auth/service-account-token.js";
 import { clusterNotFound as notFound, invalid, ROLE_ARN, validateTags } from "./eks-validation.js";
 import { nodegroupOperations } from "./nodegroup-operations.js";
 import type { NodegroupReconciler } from "./nodegroup-reconciler.js";
@@ -88,6 +89,8 @@ function toCluster(record: ClusterRecord): Cluster {
       ? {
           endpoint: `https://127.0.0.1:${record.endpointPort}`,
           certificateAuthority: { data: Buffer.from(record.caCertificatePem ?? "").toString("base64") },
+          // The service-account token issuer the cluster's API server signs with (IRSA's OIDC provider URL).
+          identity: { oidc: { issuer: eksOidcIssuer(record.region, record.id) } },
         }
       : { certificateAuthority: {} }),
     resourcesVpcConfig: record.resourcesVpcConfig,

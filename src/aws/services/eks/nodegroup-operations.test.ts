@@ -17,7 +17,7 @@ describe("node-group operations", () => {
     const otherVpc = { vpcId: "vpc-0000000000000000b", ownerId: scope.accountId, cidrBlock: "10.9.0.0/16", isDefault: false, tags: {} };
     await state.vpcs.create(scope, otherVpc.vpcId, otherVpc);
     const base = (await state.subnets.list(scope))[0]!;
-    await state.subnets.create(scope, "subnet-0000000000000000b", { ...base, subnetId: "subnet-0000000000000000b", vpcId: otherVpc.vpcId, cidrBlock: "10.9.1.0/24", allocations: [] });
+    await state.subnets.create(scope, "subnet-0000000000000000b", { ...base, subnetId: "subnet-0000000000000000b", vpcId: otherVpc.vpcId, cidrBlock: "10.9.1.0/24", allocatedCount: 0 });
 
     const cases: [Record<string, unknown>, (e: unknown) => boolean][] = [
       [{ name: "nope" }, awsError("ResourceNotFoundException", "No cluster found for name: nope.", 404)],

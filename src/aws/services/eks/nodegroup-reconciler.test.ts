@@ -150,7 +150,7 @@ describe("node-group reconciler", () => {
   it("without free addresses: health issue InsufficientFreeAddresses, CREATE_FAILED when creating, DEGRADED when scaling", async () => {
     const f = await eksFixture(1);
     const vpcId = f.subnets[0]?.vpcId ?? "";
-    const tiny: SubnetRecord[] = f.subnets.slice(0, 2).map((s, i) => ({ ...s, subnetId: `subnet-tiny${i}`, cidrBlock: `172.31.${64 + i}.0/28`, defaultForAz: false, vpcId, allocations: [] }));
+    const tiny: SubnetRecord[] = f.subnets.slice(0, 2).map((s, i) => ({ ...s, subnetId: `subnet-tiny${i}`, cidrBlock: `172.31.${64 + i}.0/28`, defaultForAz: false, vpcId, allocatedCount: 0 }));
     for (const s of tiny) await f.state.subnets.create(f.scope, s.subnetId, s);
     const subnets = tiny.map((s) => s.subnetId);
 

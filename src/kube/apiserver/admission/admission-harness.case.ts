@@ -13,8 +13,8 @@ import { InProcessClient, type ResourceRef } from "../../client/in-process-clien
 import { controllerContext, type ControllerContext } from "../../controllers/common/controller-context.js";
 import { ApiHandler } from "../api-handler.js";
 import { mastersOnlyAuthorizer, SYSTEM_MASTERS } from "../auth/authorizer.js";
-import { StatusError } from "../status.js";
 import type { AdmissionPlugin } from "./admission.js";
+export { refusal } from "../refusal.case.js";
 
 const ADMIN: UserInfo = { username: "admin", groups: [SYSTEM_MASTERS, "system:authenticated"] };
 export const PODS: ResourceRef = { version: "v1", plural: "pods", namespace: "default" };
@@ -75,12 +75,3 @@ export const container = (name: string, requests?: Record<string, string>, limit
   ...(requests || limits ? { resources: { ...(requests ? { requests } : {}), ...(limits ? { limits } : {}) } } : {}),
 });
 
-export async function refusal(p: Promise<unknown>): Promise<StatusError> {
-  try {
-    await p;
-  } catch (error) {
-    if (error instanceof StatusError) return error;
-    throw error;
-  }
-  throw new Error("the request succeeded");
-}

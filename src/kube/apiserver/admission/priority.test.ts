@@ -10,8 +10,8 @@ import { InProcessClient } from "../../client/in-process-client.js";
 import { PRIORITY_CLASS } from "../../scheduler/testing-descriptors.case.js";
 import { ApiHandler } from "../api-handler.js";
 import { mastersOnlyAuthorizer, SYSTEM_MASTERS } from "../auth/authorizer.js";
-import { StatusError } from "../status.js";
 import { priorityAdmission } from "./priority.js";
+import { refusal } from "../refusal.case.js";
 
 const ADMIN: UserInfo = { username: "admin", groups: [SYSTEM_MASTERS, "system:authenticated"] };
 const settle = () => new Promise((resolve) => setImmediate(resolve));
@@ -41,15 +41,6 @@ async function setup(extra: ResourceDescriptor[] = []) {
 
 const specOf = (o: KubeObject) => o.spec as { priority?: number; priorityClassName?: string; preemptionPolicy?: string };
 
-async function refusal(p: Promise<unknown>): Promise<StatusError> {
-  try {
-    await p;
-  } catch (error) {
-    if (error instanceof StatusError) return error;
-    throw error;
-  }
-  throw new Error("the request succeeded");
-}
 
 describe("Priority admission", () => {
   it("resolves the system classes and defaults to 0 without a class", async () => {

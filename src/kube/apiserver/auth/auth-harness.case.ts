@@ -69,6 +69,7 @@ export async function authCluster(options: { aggregation?: boolean; version?: st
     clock,
     authorizer: auth.authorizer,
     virtualCreates: (h) => auth.virtualCreates(h),
+    issuerDiscovery: () => auth.issuerDiscovery("127.0.0.1:6443"),
     admission: (h) => auth.admission(h),
     version: { major: "1", minor: "34", gitVersion: "v1.34.1-eks-0000000" },
     serverAddress: () => "127.0.0.1:6443",

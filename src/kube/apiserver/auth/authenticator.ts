@@ -12,7 +12,7 @@ import { verifyEksToken } from "./eks-token.js";
 import { aggregateErrors, ANONYMOUS_USER, SYSTEM_AUTHENTICATED, SYSTEM_MASTERS, SYSTEM_UNAUTHENTICATED } from "./authorizer.js";
 
 /** What a token authenticator says: a user, a refusal, or "not a token of mine" (undefined). */
-export type TokenResult = { user: UserInfo; audiences?: string[] } | { error: string } | undefined;
+export type TokenResult = { user: UserInfo; audiences?: string[]; warnings?: string[] } | { error: string } | undefined;
 
 /** Checks a bearer token, for the API audiences unless others are given (TokenReview). */
 export type TokenAuthenticator = (token: string, audiences?: string[]) => TokenResult | Promise<TokenResult>;
@@ -34,7 +34,8 @@ export interface RequestCredentials {
   path: string;
 }
 
-export type AuthenticationResult = { user: UserInfo } | { unauthorized: string };
+/** `warnings`: what the authenticator wants the client told (Warning headers), e.g. on legacy tokens. */
+export type AuthenticationResult = { user: UserInfo; warnings?: string[] } | { unauthorized: string };
 
 export type Authenticator = (credentials: RequestCredentials) => AuthenticationResult | Promise<AuthenticationResult>;
 
@@ -97,7 +98,7 @@ export function requestAuthenticator(options: RequestAuthenticatorOptions): Auth
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(credentials.authorization ?? "");
     if (bearer) {
       const result = await options.tokens(bearer[1] ?? "");
-      if (result && "user" in result) return { user: withAuthenticated(result.user) };
+      if (result && "user" in result) return { user: withAuthenticated(result.user), ...(result.warnings?.length ? { warnings: result.warnings } : {}) };
       problems.push(result ? result.error : "invalid bearer token");
     } else if (credentials.authorization) {
       problems.push("unsupported authorization scheme");

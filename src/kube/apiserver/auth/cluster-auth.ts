@@ -28,6 +28,8 @@ import { rbacEscalationPrevention } from "./rbac-escalation.js";
 import { reviewCreates, type VirtualCreate } from "./reviews.js";
 import { createTokenRequest, serviceAccountTokenAuthenticator, type ObjectLookup } from "./service-account-auth.js";
 import { ServiceAccountTokens, type ServiceAccountKeyPair } from "./service-account-token.js";
+import { legacyServiceAccountTokenAuthenticator, legacyTokenGenerator, type LegacyTokenGenerator } from "./legacy-service-account-token.js";
+import { defaultJwksUri, issuerDiscovery, type IssuerDiscovery } from "./oidc-discovery.js";
 
 export interface ClusterAuthOptions {
   clock: Clock;
@@ -46,6 +48,8 @@ export const EKS_API_AUDIENCES = ["https://kubernetes.default.svc"];
 
 export class ClusterAuth {
   readonly tokens: ServiceAccountTokens;
+  /** What kube-controller-manager's token controller signs legacy Secret tokens with (the same key). */
+  readonly legacyTokens: LegacyTokenGenerator;
   readonly rbac: RbacAuthorizer;
   readonly authorizer: Authorizer;
   readonly rules: RuleResolver;
@@ -53,6 +57,7 @@ export class ClusterAuth {
   readonly authenticate: Authenticator;
   private handler?: ApiHandler;
   private source?: InformerPolicySource;
+  private apiserver?: InProcessClient;
   private policy: StaticPolicySource | InformerPolicySource = new StaticPolicySource([]);
 
   constructor(private readonly options: ClusterAuthOptions) {
@@ -67,8 +72,17 @@ export class ClusterAuth {
     const node = new NodeAuthorizer(this.podLookup());
     this.authorizer = unionAuthorizer(privilegedGroupsAuthorizer(SYSTEM_MASTERS), node, this.rbac);
     this.rules = unionRuleResolver(node, this.rbac);
+    this.legacyTokens = legacyTokenGenerator(this.tokens);
     const saDeps = { tokens: this.tokens, lookup: this.lookup, clock: options.clock };
-    this.tokenAuthenticator = unionTokenAuthenticator(serviceAccountTokenAuthenticator(saDeps), eksTokenAuthenticator(options.eks));
+    // The last-used label is written as the API server itself, once it runs (start).
+    const patchSecret = (namespace: string, name: string, patch: Record<string, unknown>) =>
+      this.apiserver ? this.apiserver.patch({ version: "v1", plural: "secrets", namespace, name }, patch) : Promise.resolve();
+    // kube-apiserver's order: the legacy (secret-based) authenticator, then the bound-token one.
+    this.tokenAuthenticator = unionTokenAuthenticator(
+      legacyServiceAccountTokenAuthenticator({ ...saDeps, patchSecret }),
+      serviceAccountTokenAuthenticator(saDeps),
+      eksTokenAuthenticator(options.eks),
+    );
     this.authenticate = requestAuthenticator({ tokens: this.tokenAuthenticator, anonymous: true, anonymousPaths: eksAnonymousPaths(options.version) });
   }
 
@@ -106,6 +120,11 @@ export class ClusterAuth {
     };
   }
 
+  /** The issuer discovery documents, with the jwks_uri at the API server's external address (host:port). */
+  issuerDiscovery(externalAddress: string): IssuerDiscovery | undefined {
+    return issuerDiscovery(this.options.issuer, defaultJwksUri(externalAddress), [this.tokens.jwk()]);
+  }
+
   /** Admission plugins: ServiceAccount, then RBAC escalation prevention (last of the mutating phase). */
   admission(handler: ApiHandler): AdmissionPlugin[] {
     this.handler = handler;
@@ -120,6 +139,7 @@ export class ClusterAuth {
    * policy, so the API server serves with RBAC in force from its first request.
    */
   async start(apiserver: InProcessClient): Promise<void> {
+    this.apiserver = apiserver;
     await ensureBootstrapPolicy(apiserver);
     const source = new InformerPolicySource(apiserver, this.options.clock).start();
     this.source = source;

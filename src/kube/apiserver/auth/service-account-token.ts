@@ -108,9 +108,20 @@ export class ServiceAccountTokens {
       nbf: now,
       sub: `system:serviceaccount:${subject.namespace}:${subject.serviceAccount.name}`,
     };
+    return { token: this.sign(claims), claims };
+  }
+
+  /** An RS256 JWT of `claims` signed with the cluster key (go-jose's compact form: kid header, sorted claim keys). */
+  sign(claims: object): string {
     const signingInput = `${b64(JSON.stringify({ alg: "RS256", kid: this.keyId }))}.${b64(sortedJson(claims))}`;
     const signature = sign("sha256", Buffer.from(signingInput), this.privateKey);
-    return { token: `${signingInput}.${signature.toString("base64url")}`, claims };
+    return `${signingInput}.${signature.toString("base64url")}`;
+  }
+
+  /** Whether a parsed JWT is RS256 and carries a valid signature of this cluster's key. */
+  signedByMe(jwt: ParsedJwt): boolean {
+    if (jwt.header.alg !== "RS256") return false;
+    return verify("sha256", Buffer.from(jwt.signingInput), this.publicKey, Buffer.from(jwt.signature, "base64url"));
   }
 
   /**
@@ -143,6 +154,29 @@ export class ServiceAccountTokens {
     const k8s = claims["kubernetes.io"];
     if (!k8s || typeof claims.sub !== "string" || !k8s.serviceaccount?.name) return { ok: false, mine: true, error: "service account token claims could not be validated" };
     return { ok: true, claims: claims as TokenClaims, audiences: matched };
+  }
+}
+
+/** A compact JWS split into its parts, header and claims decoded (not yet verified). */
+export interface ParsedJwt {
+  header: { alg?: unknown; kid?: unknown };
+  claims: Record<string, unknown>;
+  signingInput: string;
+  signature: string;
+}
+
+/** Splits and decodes a compact JWT; undefined when it is not one. */
+export function parseJwt(token: string): ParsedJwt | undefined {
+  const parts = token.split(".");
+  if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]*$/.test(p))) return undefined;
+  const [headerPart = "", payloadPart = "", signature = ""] = parts;
+  try {
+    const header = JSON.parse(Buffer.from(headerPart, "base64url").toString("utf8")) as unknown;
+    const claims = JSON.parse(Buffer.from(payloadPart, "base64url").toString("utf8")) as unknown;
+    if (header === null || typeof header !== "object" || claims === null || typeof claims !== "object" || Array.isArray(claims)) return undefined;
+    return { header: header as ParsedJwt["header"], claims: claims as Record<string, unknown>, signingInput: `${headerPart}.${payloadPart}`, signature };
+  } catch {
+    return undefined;
   }
 }
 

@@ -20,6 +20,18 @@ export interface ClaimInput {
 
 const refFor = (input: ClaimInput, obj: StoredObject): ResourceRef => ({ ...input.ref, namespace: obj.metadata.namespace, name: obj.metadata.name });
 
+/** The last selector each dependent version was matched against, and the answer (a big owner's sync re-checks thousands). */
+const matched = new WeakMap<StoredObject, { selector: LabelSelector; matches: boolean }>();
+
+/** matchesLabels, remembered per object version and selector object: pass the same selector object to benefit. */
+export function selects(selector: LabelSelector, obj: StoredObject): boolean {
+  const last = matched.get(obj);
+  if (last?.selector === selector) return last.matches;
+  const matches = matchesLabels(selector, obj.metadata.labels);
+  matched.set(obj, { selector, matches });
+  return matches;
+}
+
 /**
  * ControllerRefManager.ClaimObjects: keeps owned dependents that still match the selector,
  * releases those that no longer do, and adopts matching orphans. Returns what the owner controls.
@@ -29,7 +41,7 @@ export async function claim(input: ClaimInput): Promise<StoredObject[]> {
   const claimed: StoredObject[] = [];
   const ownerUid = owner.metadata.uid ?? "";
   for (const obj of input.owned) {
-    if (matchesLabels(selector, obj.metadata.labels)) {
+    if (selects(selector, obj)) {
       claimed.push(obj);
       continue;
     }
@@ -44,7 +56,7 @@ export async function claim(input: ClaimInput): Promise<StoredObject[]> {
       if (!isNotFound(error) && !isConflict(error)) throw error;
     }
   }
-  const candidates = input.orphans.filter((o) => !o.metadata.deletionTimestamp && matchesLabels(selector, o.metadata.labels));
+  const candidates = input.orphans.filter((o) => !o.metadata.deletionTimestamp && selects(selector, o));
   if (candidates.length === 0 || owner.metadata.deletionTimestamp || !(await input.canAdopt())) return claimed;
   for (const obj of candidates) {
     try {

@@ -62,6 +62,7 @@ export class ReplicaSetController {
   private readonly expectations: Expectations;
   private readonly events: ControllerEvents;
   private readonly unsubscribe: (() => void)[] = [];
+  private readonly selectors = new Map<string, { json: string; selector: LabelSelector }>();
   private synced = false;
 
   constructor(
@@ -82,7 +83,10 @@ export class ReplicaSetController {
     this.unsubscribe.push(
       this.owners.subscribe({
         onChange: (rs) => this.queue.add(objectKey(rs)),
-        onDelete: (rs) => this.queue.add(objectKey(rs)),
+        onDelete: (rs) => {
+          this.selectors.delete(rs.metadata.uid ?? "");
+          this.queue.add(objectKey(rs));
+        },
       }),
       this.pods.subscribe({
         onChange: (pod, old) => this.podChanged(pod, old),
@@ -99,6 +103,17 @@ export class ReplicaSetController {
   stop(): void {
     this.unsubscribe.splice(0).forEach((u) => u());
     this.queue.stop();
+  }
+
+  /** The owner's selector, the same object while it does not change (so claims can remember their answers). */
+  private selectorOf(rs: StoredObject): LabelSelector {
+    const json = JSON.stringify(rec(rs.spec).selector ?? null);
+    const uid = rs.metadata.uid ?? "";
+    const cached = this.selectors.get(uid);
+    if (cached?.json === json) return cached.selector;
+    const selector = this.kind.selector(rs);
+    this.selectors.set(uid, { json, selector });
+    return selector;
   }
 
   /** The owner a pod's controller reference names, if it is one of ours and still the same object. */
@@ -156,7 +171,7 @@ export class ReplicaSetController {
       return;
     }
     const needsSync = this.expectations.satisfied(key);
-    const selector = this.kind.selector(rs);
+    const selector = this.selectorOf(rs);
     const pods = await claim({
       client: this.ctx.client,
       ref: PODS,
