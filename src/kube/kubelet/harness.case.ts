@@ -60,9 +60,7 @@ export interface LogReply {
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export async function startHarness(
-  options: { timeScale?: number; concurrency?: number; restartFrom?: Harness; leases?: boolean; cniDaemonSet?: string } = {},
-): Promise<Harness> {
+export async function startHarness(options: { timeScale?: number; concurrency?: number; restartFrom?: Harness; leases?: boolean } = {}): Promise<Harness> {
   const clock = options.restartFrom?.clock ?? new FakeClock(START);
   const storage = options.restartFrom?.storage ?? new MemoryStorage();
   const handler = new ApiHandler({
@@ -100,7 +98,6 @@ export async function startHarness(
     cloudController: clientAs(CLOUD_CONTROLLER_MANAGER_USER),
     setLogProvider: (provider) => handler.setPodLogProvider(provider),
     concurrency: options.concurrency,
-    cniDaemonSet: options.cniDaemonSet,
   });
   await fleet.start();
 

@@ -32,8 +32,6 @@ export async function startKubeletFleet(ctx: KubeletFleetContext): Promise<{ sto
     kubeletClient: (name) => ctx.clientAs(ctx.nodeUser(name)),
     cloudController: ctx.clientAs(CLOUD_CONTROLLER_MANAGER_USER),
     setLogProvider: (provider) => ctx.handler.setPodLogProvider(provider),
-    // EKS nodes are NotReady until the VPC CNI (aws-node, a self-managed add-on or the vpc-cni add-on) runs on them.
-    cniDaemonSet: "aws-node",
   });
   registerFleet(ctx.handler, fleet);
   await fleet.start();

@@ -9,7 +9,7 @@ import { WorkQueue } from "../client/work-queue.js";
 import { sandboxId } from "./container-image.js";
 import { EventSink } from "./event-sink.js";
 import { NodeAgent } from "./node-agent.js";
-import { CNI_NOT_READY_MESSAGE, nodeObject, type ClusterFacts } from "./node-object.js";
+import { nodeObject, type ClusterFacts } from "./node-object.js";
 import type { ClusterNodeSource, NodeInstance } from "./node-source.js";
 import { admitPod, type Rejection } from "./pod-admission.js";
 import { chooseRun, exitLine, intervalLine, LOG_INTERVAL_MS, runLines, type ContainerRun } from "./pod-logs.js";
@@ -34,7 +34,6 @@ const recs = (v: unknown): Json[] => (Array.isArray(v) ? v.map(rec) : []);
 const podRef = (namespace: string, name: string, subresource?: string) => ({ version: "v1", plural: "pods", namespace, name, subresource });
 const nodeNameOf = (pod: StoredObject): string => String(rec(pod.spec).nodeName ?? "");
 const isTerminalPhase = (phase: unknown): boolean => phase === "Succeeded" || phase === "Failed";
-const isReadyStatus = (status: Json): boolean => recs(status.conditions).some((c) => c.type === "Ready" && c.status === "True");
 /** Pod conditions the kubelet removes when they stop holding. */
 const KUBELET_TRANSIENT_CONDITIONS = new Set(["PodResizePending", "PodResizeInProgress"]);
 
@@ -55,12 +54,6 @@ export interface KubeletFleetOptions {
   setLogProvider?(provider: PodLogProvider | undefined): void;
   /** Pods synced at once. */
   concurrency?: number;
-  /**
-   * The kube-system DaemonSet whose pod brings a node's pod network up (EKS: aws-node, the VPC
-   * CNI): until it is Ready on a node, the node is NotReady and only hostNetwork pods start there.
-   * Unset: every node's network is ready at once.
-   */
-  cniDaemonSet?: string;
 }
 
 interface Follower {
@@ -171,7 +164,6 @@ export class KubeletFleet {
         currentNode: (n) => this.nodes.get(n),
         addressesInUse: (n) => this.addressesInUse(n),
         onReady: (n) => this.requeueNode(n),
-        cniRequired: this.options.cniDaemonSet !== undefined,
         events: this.events,
       });
       this.agents.set(name, agent);
@@ -340,11 +332,6 @@ export class KubeletFleet {
     if (rt.sandboxReadyAt === undefined && !rt.killing && !rt.killed && !rt.isTerminal()) {
       // Waiting for an address: updates of the pod itself do not retry before the next attempt is due.
       if ((this.sandboxRetryAt.get(key) ?? 0) > this.options.clock.now().getTime()) return;
-      // No CNI yet: the kubelet refuses pod-network pods (they run once the network is ready).
-      if (!rt.hostNetwork && !agent.networkReady) {
-        this.record(agent, pod, [{ type: "Warning", reason: "NetworkNotReady", message: `network is not ready: ${CNI_NOT_READY_MESSAGE}` }]);
-        return;
-      }
       const ready = await this.createSandbox(agent, pod, rt);
       if (!ready) return;
     }
@@ -362,23 +349,12 @@ export class KubeletFleet {
       this.written.set(key, json);
     }
     this.checkFollowers(key);
-    if (!agent.networkReady && this.isCniPod(pod) && isReadyStatus(desired)) agent.markNetworkReady();
     if (rt.isTerminal() && agent.ipam.release(key)) {
       this.wakeIpWaiters(agent);
       this.retryPendingResizes(nodeName);
     }
     if (rt.killed) return this.deletePod(agent, pod);
     if (next !== undefined) this.queue.addAfter(key, next - now);
-  }
-
-  /** The pod that brings its node's pod network up (the CNI DaemonSet's). */
-  private isCniPod(pod: StoredObject): boolean {
-    const ds = this.options.cniDaemonSet;
-    return (
-      ds !== undefined &&
-      pod.metadata.namespace === "kube-system" &&
-      recs(pod.metadata.ownerReferences).some((r) => r.controller === true && r.kind === "DaemonSet" && r.name === ds)
-    );
   }
 
   /** The status the kubelet reports for the pod now. */

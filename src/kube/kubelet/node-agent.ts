@@ -6,7 +6,7 @@ import { StatusError } from "../apiserver/status.js";
 import { EventRecorder } from "../client/event-recorder.js";
 import type { InProcessClient } from "../client/in-process-client.js";
 import { IP_COOLDOWN_MS, NodeIpam } from "./ipam.js";
-import { kubeletConditions, nodeLabels, nodeObject, nodeStatus, type ClusterFacts } from "./node-object.js";
+import { healthyConditions, nodeLabels, nodeObject, nodeStatus, type ClusterFacts } from "./node-object.js";
 import type { InstanceNetwork, NodeInstance } from "./node-source.js";
 import type { NodeImages } from "./pod-runtime.js";
 import type { EventSink } from "./event-sink.js";
@@ -39,13 +39,8 @@ export interface NodeAgentDeps {
   currentNode(name: string): StoredObject | undefined;
   /** The addresses pods on this node hold (from their status), to rebuild ipamd's pool. */
   addressesInUse(nodeName: string): Map<string, string>;
-  /** Called once the node is registered and its address pool is ready (pods may start), and again when its pod network is. */
+  /** Called once the node is registered and its address pool is ready (pods may start). */
   onReady(nodeName: string): void;
-  /**
-   * Whether the pod network waits for a CNI plugin (EKS: aws-node) to come up on the node; the
-   * node is NotReady until `markNetworkReady`. False: the network is ready from the start.
-   */
-  cniRequired: boolean;
   /** Where the kubelet's events go (written in the background). */
   events: EventSink;
 }
@@ -68,7 +63,6 @@ export class NodeAgent {
   private ready = false;
   private leaseUnsupported = false;
   private lastConditions: Record<string, string>[] = [];
-  private cniReady: boolean;
 
   constructor(
     public instance: NodeInstance,
@@ -78,24 +72,6 @@ export class NodeAgent {
     this.recorder = new EventRecorder(deps.client, deps.clock, { component: "kubelet", host: this.name });
     this.ipam = new NodeIpam(instance, deps.network, deps.clock, scaled(IP_COOLDOWN_MS, deps.timeScale), deps.logger);
     this.images = { has: (image) => this.imageSet.has(image), add: (image) => void this.imageSet.add(image) };
-    this.cniReady = !deps.cniRequired;
-  }
-
-  /** Whether pods other than hostNetwork ones can get a network (the CNI plugin has written its config). */
-  get networkReady(): boolean {
-    return this.cniReady;
-  }
-
-  /** The CNI plugin is up on the node (its config stays on disk from now on): the node turns Ready. */
-  markNetworkReady(): void {
-    if (this.cniReady) return;
-    this.cniReady = true;
-    if (!this.ready) return;
-    void this.reportStatus().then(() => {
-      const node = this.deps.currentNode(this.name);
-      if (node) this.deps.events.record(this.recorder, node, "Normal", "NodeReady", `Node ${this.name} status is now: NodeReady`);
-      this.deps.onReady(this.name);
-    });
   }
 
   get client(): InProcessClient {
@@ -147,7 +123,7 @@ export class NodeAgent {
     const now = clock.now();
     let node: StoredObject;
     try {
-      node = await client.create(nodeRef(""), nodeObject(this.instance, this.deps.cluster, now, this.cniReady));
+      node = await client.create(nodeRef(""), nodeObject(this.instance, this.deps.cluster, now));
       this.lastConditions = ((node.status as { conditions?: Record<string, string>[] } | undefined)?.conditions ?? []).map((c) => ({ ...c }));
       this.recordStartup(node);
     } catch (error) {
@@ -181,13 +157,11 @@ export class NodeAgent {
   private async reconcileExisting(now: Date): Promise<StoredObject> {
     const current = this.deps.currentNode(this.name) ?? (await this.deps.client.get(nodeRef(this.name)));
     const previous = ((current.status as { conditions?: Record<string, string>[] } | undefined)?.conditions ?? []).map((c) => ({ ...c }));
-    // A node that was Ready has its CNI config on disk: the network is ready at once after a restart.
-    if (previous.some((c) => c.type === "Ready" && c.status === "True")) this.cniReady = true;
     await this.deps.client.patch(nodeRef(this.name), { metadata: { labels: nodeLabels(this.instance, this.deps.cluster) } }, "strategic");
-    const status = nodeStatus(this.instance, this.deps.cluster, now, previous, this.cniReady);
+    const status = nodeStatus(this.instance, this.deps.cluster, now, previous);
     this.lastConditions = status.conditions as Record<string, string>[];
     const updated = await this.deps.client.patch(nodeRef(this.name, "status"), { status }, "strategic");
-    if (this.cniReady && !previous.some((c) => c.type === "Ready" && c.status === "True")) {
+    if (!previous.some((c) => c.type === "Ready" && c.status === "True")) {
       this.deps.events.record(this.recorder, updated, "Normal", "NodeReady", `Node ${this.name} status is now: NodeReady`);
     }
     return updated;
@@ -199,7 +173,7 @@ export class NodeAgent {
     say("Starting", "Starting kubelet.");
     for (const condition of ["NodeHasSufficientMemory", "NodeHasNoDiskPressure", "NodeHasSufficientPID"]) say(condition, `Node ${this.name} status is now: ${condition}`);
     say("NodeAllocatableEnforced", "Updated Node Allocatable limit across pods");
-    if (this.cniReady) say("NodeReady", `Node ${this.name} status is now: NodeReady`);
+    say("NodeReady", `Node ${this.name} status is now: NodeReady`);
   }
 
   private scheduleHeartbeats(node: StoredObject): void {
@@ -252,12 +226,12 @@ export class NodeAgent {
     }
   }
 
-  /** Whether the stored conditions say something else than this kubelet reports. */
+  /** Whether the stored conditions say something else than a healthy kubelet reports. */
   private statusDrifted(): boolean {
     const current = this.deps.currentNode(this.name);
     const conditions = (current?.status as { conditions?: Record<string, string>[] } | undefined)?.conditions;
     if (!conditions) return false;
-    return kubeletConditions(this.deps.clock.now(), [], this.cniReady).some((want) => conditions.find((c) => c.type === want.type)?.status !== want.status);
+    return healthyConditions(this.deps.clock.now()).some((want) => conditions.find((c) => c.type === want.type)?.status !== want.status);
   }
 
   /** Posts the node's conditions with a fresh heartbeat time. */
@@ -265,7 +239,7 @@ export class NodeAgent {
     const now = this.deps.clock.now();
     const current = this.deps.currentNode(this.name);
     const previous = (current?.status as { conditions?: Record<string, string>[] } | undefined)?.conditions ?? this.lastConditions;
-    const conditions = kubeletConditions(now, previous, this.cniReady);
+    const conditions = healthyConditions(now, previous);
     this.lastConditions = conditions;
     try {
       await this.deps.client.patch(nodeRef(this.name, "status"), { status: { conditions } }, "strategic");

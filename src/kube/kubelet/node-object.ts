@@ -54,15 +54,8 @@ export function nodeLabels(instance: NodeInstance, facts: ClusterFacts): Record<
 
 type Condition = Record<string, string>;
 
-/** What the kubelet says while no CNI plugin has written its config (on EKS: until aws-node runs on the node). */
-export const CNI_NOT_READY_MESSAGE =
-  "container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized";
-
-/**
- * The four node conditions a kubelet posts, with upstream's reasons and messages: all healthy,
- * except Ready=False (KubeletNotReady) while the pod network is not ready.
- */
-export function kubeletConditions(now: Date, previous: Condition[] = [], networkReady = true): Condition[] {
+/** The four node conditions a healthy kubelet posts, with upstream's reasons and messages. */
+export function healthyConditions(now: Date, previous: Condition[] = []): Condition[] {
   const t = kubeTime(now);
   const make = (type: string, status: string, reason: string, message: string): Condition => {
     const before = previous.find((c) => c.type === type);
@@ -73,19 +66,19 @@ export function kubeletConditions(now: Date, previous: Condition[] = [], network
     make("MemoryPressure", "False", "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
     make("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
     make("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
-    networkReady ? make("Ready", "True", "KubeletReady", "kubelet is posting ready status") : make("Ready", "False", "KubeletNotReady", CNI_NOT_READY_MESSAGE),
+    make("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
   ];
 }
 
 /** The node's status as its kubelet reports it (capacity, addresses, versions, conditions). */
-export function nodeStatus(instance: NodeInstance, facts: ClusterFacts, now: Date, previousConditions: Condition[] = [], networkReady = true): Record<string, unknown> {
+export function nodeStatus(instance: NodeInstance, facts: ClusterFacts, now: Date, previousConditions: Condition[] = []): Record<string, unknown> {
   const { capacity, allocatable } = nodeResources(instance.instanceType);
   const arch = instance.instanceType.architecture;
   const machine = hex(`machine/${instance.instanceId}`, 32);
   return {
     capacity,
     allocatable,
-    conditions: kubeletConditions(now, previousConditions, networkReady),
+    conditions: healthyConditions(now, previousConditions),
     addresses: [
       { type: "InternalIP", address: instance.privateIpAddress },
       { type: "InternalDNS", address: instance.privateDnsName },
@@ -112,7 +105,7 @@ export function nodeStatus(instance: NodeInstance, facts: ClusterFacts, now: Dat
 }
 
 /** The Node a kubelet registers for an instance (`--hostname-override=<PrivateDnsName>`, external cloud provider). */
-export function nodeObject(instance: NodeInstance, facts: ClusterFacts, now: Date, networkReady = true): KubeObject {
+export function nodeObject(instance: NodeInstance, facts: ClusterFacts, now: Date): KubeObject {
   return {
     apiVersion: "v1",
     kind: "Node",
@@ -128,6 +121,6 @@ export function nodeObject(instance: NodeInstance, facts: ClusterFacts, now: Dat
       providerID: `aws:///${instance.availabilityZone}/${instance.instanceId}`,
       ...(instance.taints.length > 0 ? { taints: instance.taints.map((t) => ({ ...t })) } : {}),
     },
-    status: nodeStatus(instance, facts, now, [], networkReady),
+    status: nodeStatus(instance, facts, now),
   };
 }
