@@ -40,7 +40,7 @@ export class KubeHttp {
           res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
         },
       );
-      req.on("error", reject);
+      req.on("error", (error) => reject(new Error(`${method} ${path}: ${error.message}`)));
       req.end(payload);
     });
   }

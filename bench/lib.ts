@@ -32,6 +32,8 @@ export interface ServerProcess {
   startMs: number;
   /** The last few KiB of the child's stdout and stderr, for error reports. */
   output(): string;
+  /** Resolves with the exit code when the process ends. */
+  exited: Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -157,7 +159,7 @@ export async function startMinieksProcess(): Promise<ServerProcess> {
     });
   });
   await waitAnswering(s, endpoint, 30_000);
-  return { pid: s.child.pid ?? 0, endpoint, startMs: msSince(start), output: s.output, stop: () => stopSpawned(s) };
+  return { pid: s.child.pid ?? 0, endpoint, startMs: msSince(start), output: s.output, exited: s.exited, stop: () => stopSpawned(s) };
 }
 
 /** Starts `moto_server` on 127.0.0.1 and a free port and waits until it answers. */
@@ -167,7 +169,7 @@ export async function startMotoProcess(): Promise<ServerProcess> {
   const start = now();
   const s = spawnServer("moto_server", ["-H", "127.0.0.1", "-p", String(port)]);
   await waitAnswering(s, endpoint, 60_000);
-  return { pid: s.child.pid ?? 0, endpoint, startMs: msSince(start), output: s.output, stop: () => stopSpawned(s) };
+  return { pid: s.child.pid ?? 0, endpoint, startMs: msSince(start), output: s.output, exited: s.exited, stop: () => stopSpawned(s) };
 }
 
 function freePort(): Promise<number> {

@@ -40,7 +40,9 @@ interface PodEvent {
 
 async function waitNodegroup(eks: EKSClient, desired: number): Promise<void> {
   for (let i = 0; ; i++) {
-    const { nodegroup } = await eks.send(new DescribeNodegroupCommand({ clusterName: "load", nodegroupName: "ng" }));
+    const { nodegroup } = await eks.send(new DescribeNodegroupCommand({ clusterName: "load", nodegroupName: "ng" })).catch((error: unknown) => {
+      throw new Error(`DescribeNodegroup: ${String(error)}`);
+    });
     if (nodegroup?.status === "ACTIVE" && (nodegroup.resources?.autoScalingGroups?.length ?? 0) > 0 && nodegroup.scalingConfig?.desiredSize === desired) return;
     if (i > 6000) throw new Error(`node group still ${nodegroup?.status}`);
     await sleep(10);
@@ -79,6 +81,9 @@ async function apiLatency(http: KubeHttp, pod: string): Promise<{ get: Stats; li
 
 runBench("workloads", 900_000, async () => {
   const server = await startMinieksProcess();
+  let finished = false;
+  // A server that dies mid-run says why (the bench itself only sees a reset connection).
+  void server.exited.then((code) => finished || console.error(`minieks exited (${code}); its last output:\n${server.output()}`));
   const { eks, ec2 } = awsClients(server.endpoint);
   // A VPC big enough for the last step (each m5.large takes up to 3 ENIs × 10 addresses): three /18s, one per zone.
   const { Vpc: vpc } = await ec2.send(new CreateVpcCommand({ CidrBlock: "10.0.0.0/16" }));
@@ -175,6 +180,7 @@ runBench("workloads", 900_000, async () => {
       rssMiB,
     ]);
   }
+  finished = true;
   cancelWatch();
   printTable(
     "m5.large node group + Deployment (Ready as seen by a watch; API latency measured afterwards with everything running)",

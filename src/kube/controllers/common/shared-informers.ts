@@ -78,6 +78,11 @@ export class SharedInformer {
     return out;
   }
 
+  /** How many cached objects index `name` puts under `value`. */
+  countByIndex(name: string, value: string): number {
+    return this.indexes.get(name)?.get(value)?.size ?? 0;
+  }
+
   get(key: string): StoredObject | undefined {
     return this.informer.get(key);
   }

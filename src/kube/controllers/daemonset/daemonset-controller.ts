@@ -13,7 +13,7 @@ import { Expectations } from "../common/expectations.js";
 import { BY_CONTROLLER, indexWorkloadObjects, ORPHANS_BY_NAMESPACE, podFromTemplate, podPrefix } from "../common/indexes.js";
 import { scaledValue } from "../common/int-or-percent.js";
 import { nodeAffinityMatches, untoleratedTaints } from "../common/node-fit.js";
-import { availableAt, isPodAvailable, isPodReady, nodeNameOf, podPhase } from "../common/pods.js";
+import { availableAt, isPodAvailable, isPodReady, nodeNameOf, podPhase, replicaFactsChanged } from "../common/pods.js";
 import { allSynced, type SharedInformer } from "../common/shared-informers.js";
 
 const DAEMONSETS: ResourceRef = { group: "apps", version: "v1", plural: "daemonsets" };
@@ -91,9 +91,17 @@ export class DaemonSetController {
       this.pods.subscribe({ onChange: (pod, old) => this.podChanged(pod, old), onDelete: (pod) => this.podDeleted(pod) }),
       this.revisions.subscribe({}),
       this.nodes.subscribe({
-        // Heartbeats change nothing a daemon cares about: only labels, taints and schedulability do.
+        // Heartbeats change nothing a daemon cares about: only labels, taints and schedulability do,
+        // and then only for the DaemonSets whose pods may now start or must now go there (upstream's updateNode).
         onChange: (node, old) => {
-          if (!old || nodeShape(node) !== nodeShape(old)) all();
+          if (!old) return all();
+          if (nodeShape(node) === nodeShape(old)) return;
+          for (const ds of this.daemonSets.list()) {
+            const spec = daemonPodSpec(ds);
+            const before = nodeFit(spec, old);
+            const after = nodeFit(spec, node);
+            if (before.shouldRun !== after.shouldRun || before.shouldContinue !== after.shouldContinue) this.queue.add(objectKey(ds));
+          }
         },
         onDelete: all,
       }),
@@ -115,6 +123,8 @@ export class DaemonSetController {
   }
 
   private podChanged(pod: StoredObject, old?: StoredObject): void {
+    // Container states and addresses change nothing a sync reads; phase, readiness, labels, owners, deletion and the node do.
+    if (old && !replicaFactsChanged(pod, old) && nodeNameOf(pod) === nodeNameOf(old)) return;
     const owner = this.ownerOf(pod);
     if (!owner) return;
     if (!old) this.expectations.creationObserved(owner);

@@ -14,6 +14,7 @@ import { BY_CONTROLLER, BY_NAMESPACE, indexWorkloadObjects, ORPHANS_BY_NAMESPACE
 import { availableAt, isPodActive, isPodAvailable, isPodReady, replicaFactsChanged } from "../common/pods.js";
 import { allSynced, type SharedInformer } from "../common/shared-informers.js";
 import { podsToDelete } from "./pod-ranking.js";
+import { ReplicaTally, type ReplicaCounts } from "./replica-tally.js";
 
 /** The kind a replication controller manages: apps/v1 ReplicaSets, or core/v1 ReplicationControllers. */
 export interface ReplicatedKind {
@@ -63,6 +64,8 @@ export class ReplicaSetController {
   private readonly events: ControllerEvents;
   private readonly unsubscribe: (() => void)[] = [];
   private readonly selectors = new Map<string, { json: string; selector: LabelSelector }>();
+  /** Owner key → its claimed pods counted from events (see ReplicaTally). */
+  private readonly tallies = new Map<string, ReplicaTally>();
   private synced = false;
 
   constructor(
@@ -85,6 +88,7 @@ export class ReplicaSetController {
         onChange: (rs) => this.queue.add(objectKey(rs)),
         onDelete: (rs) => {
           this.selectors.delete(rs.metadata.uid ?? "");
+          this.tallies.delete(objectKey(rs));
           this.queue.add(objectKey(rs));
         },
       }),
@@ -145,9 +149,15 @@ export class ReplicaSetController {
     if (old && !replicaFactsChanged(pod, old)) return;
     const owner = this.ownerOf(pod);
     const oldOwner = old ? this.ownerOf(old) : undefined;
-    if (oldOwner && oldOwner !== owner) this.queue.add(oldOwner);
+    if (oldOwner && oldOwner !== owner) {
+      this.tallies.get(oldOwner)?.delete(objectKey(pod));
+      this.queue.add(oldOwner);
+    }
     if (owner) {
       if (!old) this.expectations.creationObserved(owner);
+      const tally = this.tallies.get(owner);
+      // No longer selected: the full sync releases it.
+      if (tally && !tally.set(objectKey(pod), pod)) this.tallies.delete(owner);
       this.queue.add(owner);
       return;
     }
@@ -159,6 +169,8 @@ export class ReplicaSetController {
   private podDeleted(pod: StoredObject): void {
     const owner = this.ownerOf(pod);
     if (!owner) return;
+    // Gone or terminating: it no longer counts.
+    this.tallies.get(owner)?.delete(objectKey(pod));
     this.expectations.deletionObserved(owner, objectKey(pod));
     this.queue.add(owner);
   }
@@ -168,16 +180,36 @@ export class ReplicaSetController {
     const rs = this.owners.get(key);
     if (!rs) {
       this.expectations.delete(key);
+      this.tallies.delete(key);
       return;
     }
     const needsSync = this.expectations.satisfied(key);
     const selector = this.selectorOf(rs);
+    const minReady = int(rec(rs.spec).minReadySeconds);
+    const tally = this.tallies.get(key);
+    if (
+      tally?.fits(rs, selector) &&
+      needsSync &&
+      !rs.metadata.deletionTimestamp &&
+      minReady === 0 &&
+      tally.active === int(rec(rs.spec).replicas, 1) &&
+      this.pods.countByIndex(ORPHANS_BY_NAMESPACE, rs.metadata.namespace ?? "") === 0
+    ) {
+      // Nothing to create, delete, adopt or release: status from the counts the pod events kept.
+      await writeStatus(this.ctx.client, this.kind.ref, rs, this.calculateStatus(rs, tally.get(), undefined, this.ctx.clock.now().getTime()));
+      return;
+    }
+    const owned = this.pods.byIndex(BY_CONTROLLER, rs.metadata.uid ?? "");
+    // Counted from the same snapshot the claim starts from; events from here on keep it.
+    const fresh = new ReplicaTally(rs, selector);
+    for (const pod of owned) fresh.set(objectKey(pod), pod);
+    this.tallies.set(key, fresh);
     const pods = await claim({
       client: this.ctx.client,
       ref: PODS,
       owner: rs,
       selector,
-      owned: this.pods.byIndex(BY_CONTROLLER, rs.metadata.uid ?? ""),
+      owned,
       orphans: this.pods.byIndex(ORPHANS_BY_NAMESPACE, rs.metadata.namespace ?? ""),
       canAdopt: freshOwnerCheck(this.ctx.client, this.kind.ref, rs),
     });
@@ -185,10 +217,9 @@ export class ReplicaSetController {
     let manageError: Error | undefined;
     if (needsSync && !rs.metadata.deletionTimestamp) manageError = await this.manageReplicas(key, rs, active);
     const now = this.ctx.clock.now().getTime();
-    await writeStatus(this.ctx.client, this.kind.ref, rs, this.calculateStatus(rs, active, manageError, now));
+    await writeStatus(this.ctx.client, this.kind.ref, rs, this.calculateStatus(rs, countReplicas(rs, active, now), manageError, now));
     if (manageError) throw manageError;
     // Pods that are ready but not yet available for minReadySeconds: look again when they are.
-    const minReady = int(rec(rs.spec).minReadySeconds);
     if (minReady > 0) {
       const next = active
         .map((p) => availableAt(p, minReady))
@@ -254,26 +285,13 @@ export class ReplicaSetController {
     return siblings.flatMap((s) => this.pods.byIndex(BY_CONTROLLER, s.metadata.uid ?? "")).filter(isPodActive);
   }
 
-  private calculateStatus(rs: StoredObject, active: StoredObject[], manageError: Error | undefined, now: number): Json {
+  private calculateStatus(rs: StoredObject, counts: ReplicaCounts, manageError: Error | undefined, now: number): Json {
     const spec = rec(rs.spec);
-    const templateLabels = Object.entries(rec(rec(rec(spec.template).metadata).labels));
-    const minReady = int(spec.minReadySeconds);
-    let fullyLabeled = 0;
-    let ready = 0;
-    let available = 0;
-    for (const pod of active) {
-      const labels = pod.metadata.labels ?? {};
-      if (templateLabels.every(([k, v]) => labels[k] === v)) fullyLabeled++;
-      if (isPodReady(pod)) {
-        ready++;
-        if (isPodAvailable(pod, minReady, now)) available++;
-      }
-    }
     const previous = rec(rs.status);
     let conditions = recs(previous.conditions);
     const failure = conditions.find((c) => c.type === "ReplicaFailure");
     if (manageError && !failure) {
-      const diff = active.length - int(spec.replicas, 1);
+      const diff = counts.replicas - int(spec.replicas, 1);
       conditions = [
         ...conditions,
         {
@@ -289,16 +307,32 @@ export class ReplicaSetController {
     }
     return omitEmpty(
       {
-        replicas: active.length,
-        fullyLabeledReplicas: fullyLabeled,
-        readyReplicas: ready,
-        availableReplicas: available,
+        replicas: counts.replicas,
+        fullyLabeledReplicas: counts.fullyLabeled,
+        readyReplicas: counts.ready,
+        availableReplicas: counts.available,
         observedGeneration: rs.metadata.generation,
         conditions,
       },
       ["replicas"],
     );
   }
+}
+
+/** Status counts over the active pods a full sync claimed. */
+function countReplicas(rs: StoredObject, active: StoredObject[], now: number): ReplicaCounts {
+  const templateLabels = Object.entries(rec(rec(rec(rec(rs.spec).template).metadata).labels));
+  const minReady = int(rec(rs.spec).minReadySeconds);
+  const counts = { replicas: active.length, fullyLabeled: 0, ready: 0, available: 0 };
+  for (const pod of active) {
+    const labels = pod.metadata.labels ?? {};
+    if (templateLabels.every(([k, v]) => labels[k] === v)) counts.fullyLabeled++;
+    if (isPodReady(pod)) {
+      counts.ready++;
+      if (isPodAvailable(pod, minReady, now)) counts.available++;
+    }
+  }
+  return counts;
 }
 
 const kubeTimeOf = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
