@@ -1,4 +1,5 @@
 import type { StoredObject } from "../../api/types.js";
+import { sameJson } from "../../api/field-errors.js";
 import { int, rec, recs } from "./controller-ref.js";
 
 /** Pod facts controllers read (k8s.io/kubernetes/pkg/api/v1/pod and controller_utils). */
@@ -50,8 +51,6 @@ export function replicaFactsChanged(pod: StoredObject, old: StoredObject): boole
     !sameJson(pod.metadata.ownerReferences, old.metadata.ownerReferences)
   );
 }
-
-const sameJson = (a: unknown, b: unknown): boolean => a === b || JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** Ready for at least minReadySeconds (podutil.IsPodAvailable). */
 export function isPodAvailable(pod: StoredObject, minReadySeconds: number, now: number): boolean {
